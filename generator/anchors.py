@@ -1,0 +1,207 @@
+"""Find a definition in a C file by name: the anchor of an overlay or edit.
+
+An anchor is "function:NAME", "struct:NAME" or "macro:NAME".  A function
+NAME may be a macro-built name such as "DOMAIN_NS(iova_to_phys)".  The
+extent is found with a small C scanner that knows comments, strings, braces
+and preprocessor lines; for plain function names spatch confirms the
+definition (so an #if'ed-out copy or a prototype is never taken for it).
+"""
+
+import dataclasses
+import pathlib
+import re
+
+from generator import spatch
+from generator.errors import Failure
+
+LOCATE_FUNCTION = spatch.REPO / 'cocci' / 'lib' / 'locate_function.cocci'
+
+
+@dataclasses.dataclass(frozen=True)
+class Extent:
+    """Lines of a definition, 0-based, end exclusive."""
+    comment_start: int   # first line of the leading comment (== start if none)
+    start: int           # first line of the definition itself
+    end: int             # one past the closing line (after EXPORT_SYMBOL* if any)
+
+
+def _mask(text: str) -> str:
+    """text with comments, strings and char literals blanked, newlines kept."""
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if text.startswith('/*', i):
+            j = text.find('*/', i + 2)
+            j = n if j < 0 else j + 2
+        elif text.startswith('//', i):
+            j = text.find('\n', i)
+            j = n if j < 0 else j
+        elif c in '"\'':
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == '\\' else 1
+            j += 1
+        else:
+            out.append(c)
+            i += 1
+            continue
+        out.append(re.sub(r'[^\n]', ' ', text[i:j]))
+        i = j
+    return ''.join(out)
+
+
+def _preprocessor_lines(masked: str) -> set[int]:
+    """Line numbers (0-based) that belong to preprocessor directives."""
+    lines = masked.split('\n')
+    inside, result = False, set()
+    for no, line in enumerate(lines):
+        if inside or line.lstrip().startswith('#'):
+            result.add(no)
+            inside = line.rstrip().endswith('\\')
+    return result
+
+
+def _match_brace(masked: str, open_at: int, pair: str = '{}') -> int:
+    depth = 0
+    for i in range(open_at, len(masked)):
+        if masked[i] == pair[0]:
+            depth += 1
+        elif masked[i] == pair[1]:
+            depth -= 1
+            if depth == 0:
+                return i
+    raise ValueError('unbalanced')
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count('\n', 0, offset)
+
+
+def _depth_zero(masked: str, pp: set[int]) -> list[bool]:
+    """For each offset: is it outside every brace, paren and directive?"""
+    result = [False] * len(masked)
+    depth, line = 0, 0
+    for i, c in enumerate(masked):
+        if c == '\n':
+            line += 1
+        if line in pp:
+            continue
+        if c in '{(':
+            depth += 1
+        elif c in '})':
+            depth -= 1
+        result[i] = depth == 0
+    return result
+
+
+def _leading_comment(lines: list[str], start: int) -> int:
+    """First line of a comment block that ends right above line start."""
+    i = start - 1
+    if i < 0 or not lines[i].rstrip().endswith('*/'):
+        return start
+    while i >= 0 and '/*' not in lines[i]:
+        i -= 1
+    return max(i, 0)
+
+
+def _decl_start(text: str, masked: str, pp: set[int], name_at: int) -> int:
+    """Line where the declaration holding name_at begins."""
+    lines = masked.split('\n')
+    line = _line_of(masked, name_at)
+    while line > 0:
+        prev = lines[line - 1]
+        if (line - 1) in pp or not prev.strip() or prev.rstrip().endswith((';', '}', '{')):
+            break
+        line -= 1
+    return line
+
+
+def _function(text: str, masked: str, pp: set[int], name: str) -> list[tuple[int, int]]:
+    """(name offset, closing brace offset) of each definition of name."""
+    found = []
+    top = _depth_zero(masked, pp)
+    pattern = re.escape(name).replace(r'\ ', r'\s*') + r'\s*\('
+    if re.match(r'^\w+$', name):
+        pattern = r'(?<![\w.>])' + pattern
+    for m in re.finditer(pattern, masked):
+        if not top[m.start()] or _line_of(masked, m.start()) in pp:
+            continue
+        close = _match_brace(masked, m.end() - 1, '()')
+        rest = masked[close + 1:]
+        body = re.match(r'(\s|__\w+(\([^)]*\))?)*\{', rest)
+        if not body:
+            continue
+        open_at = close + 1 + body.end() - 1
+        found.append((m.start(), _match_brace(masked, open_at)))
+    return found
+
+
+def _struct(masked: str, pp: set[int], name: str) -> list[tuple[int, int]]:
+    found = []
+    top = _depth_zero(masked, pp)
+    for m in re.finditer(r'\bstruct\s+' + re.escape(name) + r'\s*\{', masked):
+        if top[m.start()]:
+            close = _match_brace(masked, m.end() - 1)
+            semi = masked.index(';', close)
+            found.append((m.start(), semi))
+    return found
+
+
+def _macro(masked: str, name: str) -> list[tuple[int, int]]:
+    found = []
+    for m in re.finditer(r'^[ \t]*#[ \t]*define[ \t]+' + re.escape(name) + r'\b', masked, re.M):
+        end = m.end()
+        while True:
+            nl = masked.find('\n', end)
+            if nl < 0:
+                end = len(masked)
+                break
+            if not masked[:nl].rstrip(' \t').endswith('\\'):
+                end = nl
+                break
+            end = nl + 1
+        found.append((m.start(), end - 1))
+    return found
+
+
+def _spatch_lines(path: pathlib.Path, name: str) -> set[int] | None:
+    """0-based lines where spatch sees a definition of function name."""
+    if not re.match(r'^\w+$', name) or not LOCATE_FUNCTION.exists():
+        return None
+    out = spatch.run(LOCATE_FUNCTION, [path], cwd=path.parent, defines={'fn': name},
+                     extra=['--no-includes', '--include-headers'])
+    return {int(x) - 1 for x in re.findall(r'^LOCATE (\d+)$', out, re.M)}
+
+
+def locate(path: pathlib.Path, anchor: str) -> Extent:
+    """The one definition that anchor names in path."""
+    kind, _, name = anchor.partition(':')
+    text = path.read_text()
+    masked = _mask(text)
+    pp = _preprocessor_lines(masked)
+    if kind == 'function':
+        spans = _function(text, masked, pp, name)
+        confirmed = _spatch_lines(path, name)
+        if confirmed is not None and confirmed:
+            spans = [s for s in spans if _line_of(masked, s[0]) in confirmed] or spans
+    elif kind == 'struct':
+        spans = _struct(masked, pp, name)
+    elif kind == 'macro':
+        spans = _macro(masked, name)
+    else:
+        raise Failure(f'anchor {anchor!r}: kind must be function, struct or macro')
+    if len(spans) != 1:
+        raise Failure(f'{path.name}: anchor {anchor} found {len(spans)} times, expected once')
+    first, last = spans[0]
+    lines = text.split('\n')
+    start = _line_of(masked, first) if kind == 'macro' else _decl_start(text, masked, pp, first)
+    end = _line_of(masked, last) + 1
+    if kind == 'function':
+        nxt = end
+        while nxt < len(lines) and not lines[nxt].strip():
+            nxt += 1
+        export = r'\s*EXPORT_SYMBOL\w*\(\s*' + re.escape(name)
+        if nxt < len(lines) and re.match(export, lines[nxt]):
+            end = nxt + 1
+    return Extent(_leading_comment(lines, start), start, end)

@@ -1,0 +1,230 @@
+"""Fetch a kernel tree from Debian's linux-source-X.Y package.
+
+The mirror is read from the machine's apt configuration (deb822 .sources
+files and one-line .list files), never written into this repository.  The
+.deb and the unpacked tree are cached outside the repository; the unpacked
+tree becomes a private git repository with one base commit whose id is
+reproducible (fixed author and dates), so `base-commit:` in the series means
+the same tree on every machine.
+"""
+
+import dataclasses
+import hashlib
+import lzma
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import tempfile
+import urllib.request
+
+from generator import kernel_tree
+from generator.errors import Failure
+
+# Which suite ships which linux-source release.  The archive is the source
+# of truth for the version; this table only says where to look.
+KVER_SUITES = {
+    '7.2': 'sid',
+    '6.12': 'bookworm-security',
+}
+
+APT_DIR = pathlib.Path('/etc/apt')
+
+
+def cache_dir() -> pathlib.Path:
+    base = os.environ.get('IOVA_CACHE') or os.environ.get('XDG_CACHE_HOME')
+    if base and not os.environ.get('IOVA_CACHE'):
+        return pathlib.Path(base) / 'iova-to-phys-length'
+    if base:
+        return pathlib.Path(base)
+    return pathlib.Path.home() / '.cache' / 'iova-to-phys-length'
+
+
+@dataclasses.dataclass(frozen=True)
+class AptSource:
+    uri: str
+    suites: tuple[str, ...]
+    components: tuple[str, ...]
+
+
+def _parse_deb822(text: str) -> list[AptSource]:
+    sources = []
+    for stanza in re.split(r'\n\s*\n', text):
+        fields: dict[str, str] = {}
+        key = None
+        for line in stanza.splitlines():
+            if not line.strip() or line.lstrip().startswith('#'):
+                continue
+            if line[0] in ' \t' and key:
+                fields[key] += ' ' + line.strip()
+                continue
+            key, _, value = line.partition(':')
+            key = key.strip().lower()
+            fields[key] = value.strip()
+        if 'deb' not in fields.get('types', '').split():
+            continue
+        if fields.get('enabled', 'yes').lower() == 'no':
+            continue
+        for uri in fields.get('uris', '').split():
+            sources.append(AptSource(uri.rstrip('/'),
+                                     tuple(fields.get('suites', '').split()),
+                                     tuple(fields.get('components', '').split())))
+    return sources
+
+
+def _parse_one_line(text: str) -> list[AptSource]:
+    sources = []
+    for line in text.splitlines():
+        line = re.sub(r'\[[^]]*\]', ' ', line.split('#', 1)[0]).split()
+        if len(line) >= 3 and line[0] == 'deb':
+            sources.append(AptSource(line[1].rstrip('/'), (line[2],), tuple(line[3:])))
+    return sources
+
+
+def apt_sources(apt_dir: pathlib.Path = APT_DIR) -> list[AptSource]:
+    """Every enabled `deb` source of the apt configuration under apt_dir."""
+    sources = []
+    main_list = apt_dir / 'sources.list'
+    if main_list.is_file():
+        sources += _parse_one_line(main_list.read_text())
+    parts = apt_dir / 'sources.list.d'
+    if parts.is_dir():
+        for path in sorted(parts.iterdir()):
+            if path.suffix == '.sources':
+                sources += _parse_deb822(path.read_text())
+            elif path.suffix == '.list':
+                sources += _parse_one_line(path.read_text())
+    return sources
+
+
+def mirror_for(suite: str, sources: list[AptSource]) -> str:
+    """The mirror URI to fetch `suite` from.
+
+    A security suite comes from the source that lists it.  Any other suite
+    (sid is usually not configured on a stable machine) comes from the
+    source that serves the main Debian archive: one with a non-security
+    suite and the main component.
+    """
+    for src in sources:
+        if suite in src.suites:
+            return src.uri
+    if suite.endswith('-security'):
+        raise Failure(f'no apt source lists {suite}; add it to /etc/apt/sources.list.d')
+    for src in sources:
+        if 'main' in src.components and any(not s.endswith('-security') for s in src.suites) \
+                and '/debian' in src.uri and 'security' not in src.uri:
+            return src.uri
+    raise Failure('no Debian archive mirror found in the apt configuration')
+
+
+@dataclasses.dataclass(frozen=True)
+class Package:
+    name: str
+    version: str
+    filename: str
+    sha256: str
+    size: int
+
+
+def _version_key(version: str) -> list:
+    # Good enough for linux-source versions such as 6.12.117-1~deb12u1:
+    # compare numeric runs numerically, '~' sorts before everything.
+    key = []
+    for part in re.findall(r'\d+|~|[A-Za-z]+|[.+-]', version):
+        if part.isdigit():
+            key.append((2, int(part)))
+        elif part == '~':
+            key.append((0, 0))
+        else:
+            key.append((1, part))
+    return key
+
+
+def find_package(packages_text: str, name: str) -> Package:
+    best = None
+    for stanza in packages_text.split('\n\n'):
+        fields = dict(re.findall(r'^([A-Za-z0-9-]+): (.*)$', stanza, re.M))
+        if fields.get('Package') != name:
+            continue
+        pkg = Package(name, fields['Version'], fields['Filename'],
+                      fields['SHA256'], int(fields['Size']))
+        if best is None or _version_key(pkg.version) > _version_key(best.version):
+            best = pkg
+    if best is None:
+        raise Failure(f'{name} is not in the package index')
+    return best
+
+
+def _download(url: str, dest: pathlib.Path) -> None:
+    tmp = dest.with_suffix(dest.suffix + '.part')
+    try:
+        with urllib.request.urlopen(url, timeout=60) as resp, open(tmp, 'wb') as out:
+            shutil.copyfileobj(resp, out, 1 << 20)
+    except OSError as err:
+        raise Failure(f'cannot download {url}: {err}') from err
+    tmp.rename(dest)
+
+
+def _sha256(path: pathlib.Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fetch_deb(kver: str, log=print) -> tuple[Package, pathlib.Path]:
+    """Download (or reuse) linux-source-<kver>; returns the package and the .deb."""
+    if kver not in KVER_SUITES:
+        raise Failure(f'KVER={kver} is not known; use one of {", ".join(KVER_SUITES)} '
+                      'or KERNEL=<tree>')
+    suite = KVER_SUITES[kver]
+    mirror = mirror_for(suite, apt_sources())
+    name = f'linux-source-{kver}'
+    debs = cache_dir() / 'debs'
+    debs.mkdir(parents=True, exist_ok=True)
+    index_url = f'{mirror}/dists/{suite}/main/binary-all/Packages.xz'
+    log(f'index: {index_url}')
+    try:
+        with urllib.request.urlopen(index_url, timeout=60) as resp:
+            packages = lzma.decompress(resp.read()).decode('utf-8', 'replace')
+    except OSError as err:
+        raise Failure(f'cannot read the package index {index_url}: {err}') from err
+    pkg = find_package(packages, name)
+    deb = debs / pathlib.PurePosixPath(pkg.filename).name
+    if not deb.exists() or _sha256(deb) != pkg.sha256:
+        log(f'download: {mirror}/{pkg.filename} ({pkg.size >> 20} MiB)')
+        _download(f'{mirror}/{pkg.filename}', deb)
+        if _sha256(deb) != pkg.sha256:
+            deb.unlink()
+            raise Failure(f'{deb.name}: SHA256 mismatch against the index')
+    return pkg, deb
+
+
+def unpack(pkg: Package, deb: pathlib.Path, log=print) -> pathlib.Path:
+    """Unpack the .deb's source tarball into a cached git repository."""
+    dest = cache_dir() / 'src' / deb.stem.removesuffix('_all')
+    if (dest / '.git').is_dir() and kernel_tree.git(dest, 'rev-parse', '--verify', '-q', 'HEAD',
+                                                    check=False):
+        return dest
+    log(f'unpack: {deb.name} -> {dest}')
+    with tempfile.TemporaryDirectory(dir=cache_dir()) as tmp:
+        tmpdir = pathlib.Path(tmp)
+        subprocess.run(['dpkg-deb', '-x', str(deb), str(tmpdir / 'deb')], check=True)
+        tarballs = list((tmpdir / 'deb/usr/src').glob('linux-source-*.tar.*'))
+        if len(tarballs) != 1:
+            raise Failure(f'{deb.name}: expected one source tarball, found {len(tarballs)}')
+        subprocess.run(['tar', '-xf', str(tarballs[0]), '-C', str(tmpdir)], check=True)
+        top = tmpdir / tarballs[0].name.split('.tar.')[0]
+        if dest.exists():
+            shutil.rmtree(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        top.rename(dest)
+    kernel_tree.commit_all(dest, f'{pkg.name} {pkg.version}', f'Debian {pkg.name}')
+    return dest
+
+
+def source_tree(kver: str, log=print) -> pathlib.Path:
+    pkg, deb = fetch_deb(kver, log)
+    return unpack(pkg, deb, log)

@@ -1,0 +1,57 @@
+"""Debian packages each job needs; installs what is missing when run as root."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+# One list per make target; a target needs its own list and those before it.
+PACKAGES = {
+    'series': ['coccinelle', 'git', 'make', 'gcc', 'python3', 'xz-utils', 'perl', 'ca-certificates'],
+    'test': ['python3-pytest', 'ccache', 'bc', 'bison', 'flex', 'libelf-dev', 'libssl-dev',
+             'cpio', 'kmod', 'rsync', 'qemu-system-x86', 'busybox-static',
+             'gcc-aarch64-linux-gnu', 'libc6-dev-arm64-cross'],
+    'check': ['gcc-arm-linux-gnueabihf', 'gcc-powerpc-linux-gnu', 'gcc-s390x-linux-gnu',
+              'gcc-riscv64-linux-gnu', 'distcc', 'python3-matplotlib'],
+    'boot': ['qemu-system-arm'],
+}
+ORDER = ['series', 'test', 'check', 'boot']
+
+
+def needed(job: str) -> list[str]:
+    names = []
+    for name in ORDER[:ORDER.index(job) + 1]:
+        names += PACKAGES[name]
+    return names
+
+
+def missing(packages: list[str]) -> list[str]:
+    if not shutil.which('dpkg-query'):
+        return []
+    proc = subprocess.run(['dpkg-query', '-W', '-f', '${Package} ${db:Status-Status}\n',
+                           *packages], capture_output=True, text=True)
+    installed = {line.split()[0] for line in proc.stdout.splitlines()
+                 if line.endswith(' installed')}
+    return [p for p in packages if p not in installed]
+
+
+def ensure(job: str) -> int:
+    todo = missing(needed(job))
+    if not todo:
+        return 0
+    command = ['apt-get', 'install', '-y', '--no-install-recommends', *todo]
+    if os.geteuid() != 0:
+        print('missing Debian packages; as root run:\n  ' + ' '.join(command), file=sys.stderr)
+        return 1
+    print('installing: ' + ' '.join(todo), flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
+    if subprocess.run(command, env=env).returncode != 0:
+        subprocess.run(['apt-get', 'update', '-q'], env=env, check=False)
+        if subprocess.run(command, env=env).returncode != 0:
+            print('apt-get install failed: ' + ' '.join(todo), file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(ensure(sys.argv[1] if len(sys.argv) > 1 else 'series'))

@@ -1,0 +1,148 @@
+"""The series manifest, generator/series.toml: one ordered list of steps."""
+
+import dataclasses
+import fnmatch
+import pathlib
+import tomllib
+
+from generator.errors import Failure
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+DEFAULT = REPO / 'generator' / 'series.toml'
+
+PRODUCERS = ('cocci', 'template', 'overlay')
+ACTION_KEYS = {
+    'cocci': {'cocci', 'files', 'define', 'expect', 'options'},
+    'overlay': {'overlay', 'file', 'after', 'before', 'replace', 'expect'},
+    'edit': {'edit', 'file', 'within', 'after_line', 'before_line', 'replace_line',
+             'text', 'expect'},
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Action:
+    kind: str                 # cocci | overlay | edit
+    spec: dict
+
+    def describe(self) -> str:
+        return self.spec.get(self.kind, '')
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    id: str
+    subject: str
+    body: str
+    produced_by: str
+    status: str
+    requires: tuple[str, ...]
+    absent_reason: str
+    covers: tuple[str, ...]
+    actions: tuple[Action, ...]
+    checks: tuple[dict, ...]
+
+    def covers_entry(self, file: str, function: str) -> bool:
+        return _matches(self.covers, file, function)
+
+
+@dataclasses.dataclass(frozen=True)
+class Kept:
+    covers: tuple[str, ...]
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Manifest:
+    name: str
+    title: str
+    cover: pathlib.Path
+    spatch_min: str
+    steps: tuple[Step, ...]
+    kept: tuple[Kept, ...]
+    changes: dict[int, str]     # "Changes in vN" text per version
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+
+def _matches(patterns, file: str, function: str) -> bool:
+    for pattern in patterns:
+        pfile, _, pfunc = pattern.partition(':')
+        if fnmatch.fnmatchcase(file, pfile) and (not pfunc or fnmatch.fnmatchcase(function, pfunc)):
+            return True
+    return False
+
+
+def kept_reason(manifest: Manifest, file: str, function: str) -> str | None:
+    for kept in manifest.kept:
+        if _matches(kept.covers, file, function):
+            return kept.reason
+    return None
+
+
+def _action(step_id: str, raw: dict) -> Action:
+    kinds = [k for k in ACTION_KEYS if k in raw]
+    if len(kinds) != 1:
+        raise Failure(f'manifest: step {step_id}: an action needs exactly one of '
+                      f'{", ".join(ACTION_KEYS)}, got {sorted(raw)}')
+    kind = kinds[0]
+    unknown = set(raw) - ACTION_KEYS[kind]
+    if unknown:
+        raise Failure(f'manifest: step {step_id}: unknown {kind} keys {sorted(unknown)}')
+    if kind == 'overlay' and sum(k in raw for k in ('after', 'before', 'replace')) != 1:
+        raise Failure(f'manifest: step {step_id}: overlay needs one of after/before/replace')
+    if kind == 'edit' and sum(k in raw for k in ('after_line', 'before_line', 'replace_line')) != 1:
+        raise Failure(f'manifest: step {step_id}: edit needs one of '
+                      'after_line/before_line/replace_line')
+    for key in (kind,) if kind != 'edit' else ():
+        if not (REPO / raw[key]).is_file():
+            raise Failure(f'manifest: step {step_id}: {raw[key]} does not exist')
+    return Action(kind, dict(raw))
+
+
+def _step(raw: dict) -> Step:
+    step_id = raw.get('id')
+    for key in ('id', 'subject'):
+        if not raw.get(key):
+            raise Failure(f'manifest: a step lacks {key!r} ({step_id or raw})')
+    status = raw.get('status', 'ready')
+    if status not in ('ready', 'pending'):
+        raise Failure(f'manifest: step {step_id}: status must be ready or pending')
+    produced_by = raw.get('produced_by', '')
+    if produced_by not in PRODUCERS:
+        raise Failure(f'manifest: step {step_id}: produced_by must be one of {PRODUCERS}')
+    actions = tuple(_action(step_id, a) for a in raw.get('apply', []))
+    if status == 'ready' and not actions:
+        raise Failure(f'manifest: step {step_id} is ready but has no apply actions')
+    if status == 'ready' and not raw.get('body', '').strip():
+        raise Failure(f'manifest: step {step_id} is ready but has no commit message body')
+    return Step(step_id, raw['subject'], raw.get('body', '').strip('\n'), produced_by, status,
+                tuple(raw.get('requires', ())), raw.get('absent_reason', ''),
+                tuple(raw.get('covers', ())), actions, tuple(raw.get('check', ())))
+
+
+def load(path: pathlib.Path = DEFAULT) -> Manifest:
+    try:
+        data = tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise Failure(f'manifest {path}: {err}') from err
+    series = data.get('series', {})
+    steps = tuple(_step(s) for s in data.get('step', []))
+    seen = set()
+    for step in steps:
+        if step.id in seen:
+            raise Failure(f'manifest: duplicate step id {step.id}')
+        seen.add(step.id)
+    kept = tuple(Kept(tuple(k.get('covers', ())), k.get('reason', ''))
+                 for k in data.get('kept', []))
+    for k in kept:
+        if not k.covers or not k.reason:
+            raise Failure(f'manifest: a [[kept]] entry needs covers and a reason: {k}')
+    return Manifest(series.get('name', 'series'), series.get('title', ''),
+                    REPO / series.get('cover', 'generator/cover-letter.txt'),
+                    series.get('spatch_min', '1.1.1'), steps, kept,
+                    {int(k.lstrip('v')): v.strip('\n')
+                     for k, v in series.get('changes', {}).items()})

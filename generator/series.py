@@ -1,0 +1,201 @@
+"""Generate the series: inventory, steps, commits, format-patch, summary."""
+
+import dataclasses
+import json
+import os
+import pathlib
+import re
+import tempfile
+import time
+
+from generator import inventory, kernel_tree, manifest as manifest_mod, spatch, steps
+from generator.errors import Failure
+from generator.kernel_tree import git
+from generator.manifest import Manifest, Step
+
+
+@dataclasses.dataclass
+class Options:
+    tree: pathlib.Path          # the tree to read (user's git tree or cached Debian tree)
+    source: str                 # how we got it, for series.json
+    version: int
+    out: pathlib.Path | None
+    work: pathlib.Path          # where the work tree goes
+    author: str | None          # "Name <email>", else the tree's git config
+    user_tree: bool             # True: refuse a dirty tree
+    manifest: pathlib.Path = manifest_mod.DEFAULT
+
+
+@dataclasses.dataclass
+class StepResult:
+    id: str
+    subject: str
+    produced_by: str
+    status: str                 # applied | pending | absent
+    files: list[str] = dataclasses.field(default_factory=list)
+    commit: str = ''
+    patch: str = ''
+    reason: str = ''
+    covers: list[str] = dataclasses.field(default_factory=list)
+
+
+def author_of(tree: pathlib.Path, override: str | None) -> tuple[str, str]:
+    if override:
+        m = re.fullmatch(r'\s*(.+?)\s*<([^<>@\s]+@[^<>\s]+)>\s*', override)
+        if not m:
+            raise Failure(f'AUTHOR={override!r}: expected "Name <email>"')
+        return m.group(1), m.group(2)
+    name = git(tree, 'config', 'user.name', check=False)
+    email = git(tree, 'config', 'user.email', check=False)
+    if not name or not email:
+        raise Failure('no author: set git config user.name and user.email, '
+                      'or pass AUTHOR="Name <email>"')
+    return name, email
+
+
+def map_inventory(entries: list[inventory.Entry], manifest: Manifest) -> tuple[dict, list]:
+    """entry -> ('step', id) or ('kept', reason); and the entries nothing covers."""
+    mapping, uncovered = {}, []
+    for entry in entries:
+        owner = next((s for s in manifest.steps if s.covers_entry(entry.file, entry.function)),
+                     None)
+        if owner:
+            mapping[entry] = ('step', owner.id)
+            continue
+        reason = manifest_mod.kept_reason(manifest, entry.file, entry.function)
+        if reason:
+            mapping[entry] = ('kept', reason)
+        else:
+            uncovered.append(entry)
+    return mapping, uncovered
+
+
+def _commit(work: pathlib.Path, step: Step, files: list[str], who: tuple[str, str]) -> str:
+    name, email = who
+    message = f'{step.subject}\n\n{step.body.strip()}\n\nSigned-off-by: {name} <{email}>\n'
+    env = dict(os.environ, GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email,
+               GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email)
+    git(work, 'add', '-f', '-A', '--', *files)
+    with tempfile.NamedTemporaryFile('w', suffix='.msg', delete=False) as f:
+        f.write(message)
+    try:
+        git(work, 'commit', '-q', '--no-verify', '-F', f.name, env=env)
+    finally:
+        os.unlink(f.name)
+    return git(work, 'rev-parse', 'HEAD')
+
+
+def _design(results: list[StepResult]) -> str:
+    lines = []
+    for i, r in enumerate((r for r in results if r.status == 'applied'), 1):
+        lines.append(f'{i:2d}. {r.subject}')
+    return '\n'.join(lines)
+
+
+def _cover(manifest: Manifest, opts: Options, release: str, results: list[StepResult],
+           changes: str) -> str:
+    template = manifest.cover.read_text()
+    heading = f'Changes in v{opts.version}'
+    return template.format(design=_design(results), version=opts.version,
+                           changes_rule='=' * len(heading), changes=changes,
+                           kernelrelease=release)
+
+
+def _fill_cover_letter(path: pathlib.Path, title: str, blurb: str) -> None:
+    text = path.read_text()
+    if '*** SUBJECT HERE ***' not in text or '*** BLURB HERE ***' not in text:
+        raise Failure(f'{path.name}: git format-patch wrote an unexpected cover letter')
+    text = text.replace('*** SUBJECT HERE ***', title).replace('*** BLURB HERE ***', blurb.strip())
+    path.write_text(text)
+
+
+def _format_patch(work: pathlib.Path, base: str, out: pathlib.Path, version: int) -> list[str]:
+    out.mkdir(parents=True, exist_ok=True)
+    for old in list(out.glob(f'v{version}-*.patch')) + [out / 'series.json']:
+        old.unlink(missing_ok=True)
+    names = git(work, 'format-patch', '-q', '--cover-letter', f'--base={base}', f'-v{version}',
+                '--thread', '-o', str(out), f'{base}..HEAD')
+    return [pathlib.Path(n).name for n in names.splitlines()]
+
+
+def generate(opts: Options, log=print) -> dict:
+    started = time.monotonic()
+    manifest = manifest_mod.load(opts.manifest)
+    spatch_version = spatch.require(manifest.spatch_min)
+    tree = opts.tree
+    kernel_tree.check_kernel(tree)
+    kernel_tree.check_git(tree)
+    if opts.user_tree:
+        kernel_tree.check_clean(tree)
+    kernel_tree.check_not_converted(tree)
+    who = author_of(tree, opts.author)
+    release = kernel_tree.kernelrelease(tree)
+    branch = f'{manifest.name}/v{opts.version}'
+    base = kernel_tree.make_worktree(tree, branch, opts.work)
+    log(f'work tree: {opts.work} (branch {branch}, base {base[:12]})')
+
+    entries = inventory.take(opts.work)
+    mapping, uncovered = map_inventory(entries, manifest)
+    log(f'inventory: {len(entries)} entries, '
+        f'{sum(1 for v in mapping.values() if v[0] == "step")} converted by steps, '
+        f'{sum(1 for v in mapping.values() if v[0] == "kept")} kept on purpose')
+    if uncovered:
+        raise Failure('no step converts ' + ', '.join(
+            f'{e.file}:{e.line} {e.kind} {e.function}' for e in uncovered))
+
+    results = []
+    for step in manifest.steps:
+        covers = sorted({e.key() for e, v in mapping.items() if v == ('step', step.id)})
+        result = StepResult(step.id, step.subject, step.produced_by, 'pending', covers=covers)
+        results.append(result)
+        if step.status == 'pending':
+            result.reason = 'not implemented yet'
+            log(f'  pending  {step.id}')
+            continue
+        missing = steps.missing_requirements(step, opts.work)
+        if missing:
+            if covers:
+                raise Failure(f'step {step.id}: the tree lacks {missing[0]} yet has '
+                              f'{covers[0]} for it to convert')
+            result.status, result.reason = 'absent', f'{step.absent_reason} ({missing[0]} missing)'
+            log(f'  absent   {step.id}: {result.reason}')
+            continue
+        result.files = steps.apply(step, opts.work)
+        problems = steps.run_checks(step, opts.work)
+        if problems:
+            raise Failure(problems[0])
+        result.commit = _commit(opts.work, step, result.files, who)
+        result.status = 'applied'
+        log(f'  applied  {step.id}: {len(result.files)} files')
+
+    applied = [r for r in results if r.status == 'applied']
+    out = opts.out or (spatch.REPO / 'out' / release / f'v{opts.version}')
+    patches = []
+    if applied:
+        patches = _format_patch(opts.work, base, out, opts.version)
+        changes = manifest.changes.get(opts.version, '(first version generated)')
+        _fill_cover_letter(out / patches[0], manifest.title,
+                           _cover(manifest, opts, release, results, changes))
+        for result, patch in zip(applied, patches[1:]):
+            result.patch = patch
+    summary = {
+        'series': manifest.name,
+        'version': opts.version,
+        'kernel': {'release': release, 'tree': str(tree), 'source': opts.source,
+                   'base_commit': base},
+        'branch': branch,
+        'worktree': str(opts.work),
+        'out': str(out),
+        'spatch': spatch_version,
+        'steps': [dataclasses.asdict(r) for r in results],
+        'inventory': [dict(e.as_dict(), handled_by=mapping[e][1] if mapping[e][0] == 'step'
+                           else None, kept=mapping[e][1] if mapping[e][0] == 'kept' else None)
+                      for e in entries],
+        'seconds': round(time.monotonic() - started, 1),
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    (out / 'series.json').write_text(json.dumps(summary, indent=1) + '\n')
+    log(f'series: {len(applied)} patches + cover letter in {out} '
+        f'({sum(r.status == "pending" for r in results)} steps pending, '
+        f'{sum(r.status == "absent" for r in results)} absent) in {summary["seconds"]} s')
+    return summary
