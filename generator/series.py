@@ -140,8 +140,11 @@ def generate(opts: Options, log=print) -> dict:
         f'{sum(1 for v in mapping.values() if v[0] == "step")} converted by steps, '
         f'{sum(1 for v in mapping.values() if v[0] == "kept")} kept on purpose')
     if uncovered:
-        raise Failure('no step converts ' + ', '.join(
-            f'{e.file}:{e.line} {e.kind} {e.function}' for e in uncovered))
+        for e in uncovered:
+            log(f'  not covered: {e.file}:{e.line}: {e.kind} {e.function}')
+        raise Failure(f'{len(uncovered)} inventory entries match no manifest step or [[kept]] '
+                      f'entry, first {uncovered[0].file}:{uncovered[0].line} '
+                      f'{uncovered[0].function} (full list above)')
 
     results = []
     for step in manifest.steps:
