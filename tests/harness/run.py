@@ -114,7 +114,7 @@ def run_case(tree, case, mutate=None, workdir=None, cc="gcc"):
             "-I", str(HERE / "include"),
             '-DHARNESS_EXTRACTED="%s"' % src,
             "-DHARNESS_FN=%s" % fn,
-            str(HERE / "cases" / case.source), "-o", str(exe)]
+            str(HERE / "mains" / case.source), "-o", str(exe)]
         if mode == "legacy":
             cmd.insert(1, "-DHARNESS_LEGACY=1")
         built = subprocess.run(cmd, capture_output=True, text=True)
