@@ -122,6 +122,26 @@ static void check_leaf(const char *id, u64 iova, phys_addr_t phys, u64 leaf)
 	}
 }
 
+/*
+ * The length the contract asks of a translation that is linear over
+ * [first, last] but not a radix leaf (virtio mappings, an aperture): the
+ * largest naturally aligned power of two block that contains iova and lies
+ * inside [first, last], and that a size_t can hold.
+ */
+static u64 largest_block(u64 iova, u64 first, u64 last)
+{
+	int k;
+
+	for (k = (int)(8 * sizeof(size_t)) - 1; k > 0; k--) {
+		u64 size = 1ULL << k;
+		u64 start = iova & ~(size - 1);
+
+		if (start >= first && start + (size - 1) <= last)
+			return size;
+	}
+	return 1;
+}
+
 /* iova must not translate: the function returns PHYS_ADDR_MAX. */
 static void check_hole(const char *id, u64 iova)
 {
