@@ -56,8 +56,9 @@ def cmd_deps(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from generator import audit  # written separately; optional until then
-    return audit.main(args.rest)
+    from generator import audit
+    tree, _, _ = _tree(args)
+    return audit.main(['--kernel', str(tree), '--mode', args.mode])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_deps)
 
     p = sub.add_parser('audit', help='audit a tree for leftover iova_to_phys')
-    p.add_argument('rest', nargs=argparse.REMAINDER)
+    tree_args(p)
+    p.add_argument('--mode', default='report', choices=('report', 'org', 'context', 'patch'))
     p.set_defaults(func=cmd_audit)
 
     args = parser.parse_args(argv)

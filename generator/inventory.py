@@ -60,9 +60,20 @@ def _spatch_entries(tree: pathlib.Path, files: list[str]) -> list[Entry]:
         fields = line.split()
         if len(fields) == 6 and fields[0] == 'INVENTORY':
             _, kind, file, no, function, detail = fields
-            entries.add(Entry(file, int(no), kind, function, detail.replace('_', ' ')
-                              if kind == 'implementer' else detail, 'spatch'))
+            if function == 'something_else':    # spatch's name for a macro body
+                function = _enclosing_macro(tree / file, int(no))
+            entries.add(Entry(file, int(no), kind, function, detail.replace('+', ' '),
+                              'spatch'))
     return sorted(entries)
+
+
+def _enclosing_macro(path: pathlib.Path, line: int) -> str:
+    lines = path.read_text(errors='replace').split('\n')[:line]
+    for text in reversed(lines):
+        m = re.match(r'\s*#\s*define\s+(\w+)', text)
+        if m:
+            return m.group(1)
+    return 'something_else'
 
 
 def _macro_entries(tree: pathlib.Path, files: list[str]) -> list[Entry]:

@@ -113,7 +113,7 @@ def _format_patch(work: pathlib.Path, base: str, out: pathlib.Path, version: int
     out.mkdir(parents=True, exist_ok=True)
     for old in list(out.glob(f'v{version}-*.patch')) + [out / 'series.json']:
         old.unlink(missing_ok=True)
-    names = git(work, 'format-patch', '-q', '--cover-letter', f'--base={base}', f'-v{version}',
+    names = git(work, 'format-patch', '--cover-letter', f'--base={base}', f'-v{version}',
                 '--thread', '-o', str(out), f'{base}..HEAD')
     return [pathlib.Path(n).name for n in names.splitlines()]
 

@@ -23,7 +23,7 @@ fn << init_named.fn;
 p << init_named.p;
 T << init_named.T;
 @@
-print("INVENTORY implementer %s %s %s %s" % (p[0].file, p[0].line, fn, T.replace(' ', '_')))
+print("INVENTORY implementer %s %s %s %s" % (p[0].file, p[0].line, fn, T.replace(' ', '+')))
 
 @init_literal@
 identifier fn;
@@ -41,7 +41,7 @@ fn << init_literal.fn;
 p << init_literal.p;
 T << init_literal.T;
 @@
-print("INVENTORY implementer %s %s %s %s" % (p[0].file, p[0].line, fn, T.replace(' ', '_')))
+print("INVENTORY implementer %s %s %s %s" % (p[0].file, p[0].line, fn, T.replace(' ', '+')))
 
 @op_call@
 expression E;

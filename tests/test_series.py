@@ -1,0 +1,134 @@
+"""generator/series.py end to end on a fixture tree and a fixture manifest."""
+
+import json
+import pathlib
+import subprocess
+
+import pytest
+
+import kernel_fixture
+from generator import series
+from generator.errors import Failure
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+MANIFEST = REPO / 'tests/fixtures/series/manifest.toml'
+AUTHOR = 'Test Author <author@example.org>'
+
+
+def _options(tree, tmp_path, **kw):
+    args = dict(tree=tree, source='fixture', version=1, out=tmp_path / 'out',
+                work=tmp_path / 'work', author=AUTHOR, user_tree=True, manifest=MANIFEST)
+    args.update(kw)
+    return series.Options(**args)
+
+
+def _quiet(*_):
+    pass
+
+
+def test_one_commit_per_applied_step(fixture_tree, tmp_path):
+    summary = series.generate(_options(fixture_tree, tmp_path), log=_quiet)
+    status = {s['id']: s['status'] for s in summary['steps']}
+    assert status == {'core': 'applied', 'toy': 'applied', 'later': 'pending', 'gone': 'absent'}
+    log = kernel_fixture.git(tmp_path / 'work', 'log', '--format=%s%n%b%n--', 'main..HEAD')
+    assert log.count('Signed-off-by: Test Author <author@example.org>') == 2
+    subjects = kernel_fixture.git(tmp_path / 'work', 'log', '--format=%s', 'main..HEAD')
+    assert subjects.splitlines() == ['iommu/toy: return PHYS_ADDR_MAX on error',
+                                     'iommu: add iova_to_phys_length for the test']
+
+
+def test_changes_land_where_the_anchors_are(fixture_tree, tmp_path):
+    series.generate(_options(fixture_tree, tmp_path), log=_quiet)
+    work = tmp_path / 'work'
+    iommu_c = (work / 'drivers/iommu/iommu.c').read_text()
+    assert iommu_c.index('EXPORT_SYMBOL_GPL(iommu_iova_to_phys);') \
+        < iommu_c.index('phys_addr_t iommu_iova_to_phys_length(')
+    assert '/* overlay:' not in iommu_c
+    header = (work / 'include/linux/iommu.h').read_text().splitlines()
+    at = header.index(' * @iova_to_phys: translate iova to physical address')
+    assert header[at + 1] == ' * @iova_to_phys_length: translate iova, and say how far it maps'
+    assert 'return PHYS_ADDR_MAX;' in (work / 'drivers/iommu/toy.c').read_text()
+
+
+def test_patches_apply_with_git_am(fixture_tree, tmp_path):
+    summary = series.generate(_options(fixture_tree, tmp_path), log=_quiet)
+    out = tmp_path / 'out'
+    patches = sorted(out.glob('v1-*.patch'))
+    assert [p.name[:8] for p in patches] == ['v1-0000-', 'v1-0001-', 'v1-0002-']
+    cover = patches[0].read_text()
+    assert 'Subject: [PATCH v1 0/2] toy: a test series' in cover
+    assert 'iommu/toy: return PHYS_ADDR_MAX on error' in cover      # design list
+    assert f'base-commit: {summary["kernel"]["base_commit"]}' in cover
+    clone = tmp_path / 'clone'
+    subprocess.run(['git', 'clone', '-q', str(fixture_tree), str(clone)], check=True)
+    kernel_fixture.git(clone, 'am', '-q', *[str(p) for p in patches[1:]])
+    assert kernel_fixture.git(clone, 'rev-list', '--count', 'origin/main..HEAD') == '2'
+    assert (clone / 'drivers/iommu/toy.c').read_text() \
+        == (tmp_path / 'work/drivers/iommu/toy.c').read_text()
+
+
+def test_series_json_maps_inventory(fixture_tree, tmp_path):
+    series.generate(_options(fixture_tree, tmp_path), log=_quiet)
+    data = json.loads((tmp_path / 'out/series.json').read_text())
+    where = {(e['file'], e['function']): (e['handled_by'], e['kept']) for e in data['inventory']}
+    assert where[('drivers/iommu/toy.c', 'toy_iova_to_phys')] == ('toy', None)
+    assert where[('drivers/iommu/mac.c', 'MAC_COMMON_OPS')] == ('later', None)
+    assert where[('drivers/misc/user.c', 'user_lookup')] == (None, 'needs only the physical address')
+    toy = next(s for s in data['steps'] if s['id'] == 'toy')
+    assert toy['files'] == ['drivers/iommu/toy.c'] and toy['produced_by'] == 'cocci'
+    assert toy['patch'].startswith('v1-0002-')
+
+
+def test_user_tree_is_left_alone_and_rerun_replaces_branch(fixture_tree, tmp_path):
+    head = kernel_fixture.git(fixture_tree, 'rev-parse', 'HEAD')
+    series.generate(_options(fixture_tree, tmp_path), log=_quiet)
+    first = kernel_fixture.git(fixture_tree, 'rev-parse', 'toy_series/v1')
+    series.generate(_options(fixture_tree, tmp_path), log=_quiet)
+    assert kernel_fixture.git(fixture_tree, 'rev-parse', 'HEAD') == head
+    assert kernel_fixture.git(fixture_tree, 'symbolic-ref', '--short', 'HEAD') == 'main'
+    assert kernel_fixture.git(fixture_tree, 'status', '--porcelain') == ''
+    assert kernel_fixture.git(fixture_tree, 'rev-list', '--count',
+                              'main..toy_series/v1') == '2'
+    assert first  # the branch existed after the first run, and was replaced
+
+
+def test_uncovered_implementer_stops_generation(fixture_tree, tmp_path):
+    (fixture_tree / 'drivers/iommu/new.c').write_text(
+        kernel_fixture.TOY_C.replace('toy_', 'new_'))
+    kernel_fixture.git(fixture_tree, 'add', '-A')
+    kernel_fixture.git(fixture_tree, 'commit', '-q', '-m', 'a new driver')
+    with pytest.raises(Failure, match=r'drivers/iommu/new.c:\d+ new_iova_to_phys'):
+        series.generate(_options(fixture_tree, tmp_path), log=_quiet)
+
+
+def test_rule_that_no_longer_applies_names_step_and_file(fixture_tree, tmp_path):
+    toy = fixture_tree / 'drivers/iommu/toy.c'
+    toy.write_text(toy.read_text().replace('return 0;', 'return ~0ULL;'))
+    kernel_fixture.git(fixture_tree, 'commit', '-q', '-am', 'toy changed upstream')
+    with pytest.raises(Failure, match=r'step toy: .*toy_errors.cocci no longer applies to '
+                                      r'drivers/iommu/toy.c'):
+        series.generate(_options(fixture_tree, tmp_path), log=_quiet)
+
+
+def test_bad_input(fixture_tree, tmp_path):
+    (fixture_tree / 'drivers/iommu/toy.c').write_text('dirty\n')
+    with pytest.raises(Failure, match='uncommitted changes'):
+        series.generate(_options(fixture_tree, tmp_path), log=_quiet)
+    kernel_fixture.git(fixture_tree, 'checkout', '-q', '--', '.')
+    (fixture_tree / 'drivers/iommu/iommu.c').write_text('size_t iova_to_phys_length;\n')
+    kernel_fixture.git(fixture_tree, 'commit', '-q', '-am', 'converted already')
+    with pytest.raises(Failure, match='already converted'):
+        series.generate(_options(fixture_tree, tmp_path), log=_quiet)
+    with pytest.raises(Failure, match='not a Linux kernel tree'):
+        series.generate(_options(tmp_path, tmp_path), log=_quiet)
+
+
+def test_refuses_to_replace_the_checked_out_branch(fixture_tree, tmp_path):
+    kernel_fixture.git(fixture_tree, 'checkout', '-q', '-b', 'toy_series/v1')
+    with pytest.raises(Failure, match='checked-out branch'):
+        series.generate(_options(fixture_tree, tmp_path), log=_quiet)
+
+
+def test_author_must_be_real(fixture_tree, tmp_path):
+    with pytest.raises(Failure, match='expected "Name <email>"'):
+        series.generate(_options(fixture_tree, tmp_path, author='nobody'), log=_quiet)
