@@ -1,0 +1,81 @@
+"""generator/anchors.py: locating definitions by name in C text."""
+
+import pytest
+
+from generator import anchors
+from generator.errors import Failure
+
+C = '''\
+#include <x.h>
+
+/* A note on foo. */
+static int
+foo(int a)
+{
+	if (a) {
+		return "}"[0];	/* } in a string and a comment */
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(foo);
+
+#if 0
+int foo_proto(int a);
+#endif
+
+/**
+ * struct ops - doc
+ * @x: the x
+ */
+struct ops {
+	int (*x)(int);
+};
+
+#define MANY() \\
+	.x = foo, \\
+	.y = bar
+
+int NS(bar)(int b)
+{
+	return b;
+}
+'''
+
+
+@pytest.fixture
+def cfile(tmp_path):
+    path = tmp_path / 'a.c'
+    path.write_text(C)
+    return path
+
+
+def _lines(path, ext):
+    lines = path.read_text().split('\n')
+    return lines[ext.comment_start], lines[ext.start], lines[ext.end - 1]
+
+
+def test_function_with_comment_and_export(cfile):
+    ext = anchors.locate(cfile, 'function:foo')
+    assert _lines(cfile, ext) == ('/* A note on foo. */', 'static int', 'EXPORT_SYMBOL_GPL(foo);')
+
+
+def test_struct_with_kernel_doc(cfile):
+    ext = anchors.locate(cfile, 'struct:ops')
+    assert _lines(cfile, ext) == ('/**', 'struct ops {', '};')
+
+
+def test_macro_with_continuations(cfile):
+    ext = anchors.locate(cfile, 'macro:MANY')
+    assert _lines(cfile, ext) == ('#define MANY() \\', '#define MANY() \\', '\t.y = bar')
+
+
+def test_macro_built_function_name(cfile):
+    ext = anchors.locate(cfile, 'function:NS(bar)')
+    assert _lines(cfile, ext)[1:] == ('int NS(bar)(int b)', '}')
+
+
+def test_missing_or_bad_anchor(cfile):
+    with pytest.raises(Failure, match='found 0 times'):
+        anchors.locate(cfile, 'function:nothere')
+    with pytest.raises(Failure, match='kind must be'):
+        anchors.locate(cfile, 'variable:foo')
