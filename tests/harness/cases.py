@@ -10,6 +10,8 @@ sizes    the leaf sizes of the hardware format: check IDs carry them as a
          path component, and every one must be checked
 base_drops_offset  the unconverted function loses the sub-page offset (it
          is one of the things the conversion fixes)
+step     the id of the generator/series.toml step that converts it, where
+         the step does not list the function in its covers
 """
 
 from dataclasses import dataclass, field
@@ -25,6 +27,7 @@ class Case:
     exclude: list = field(default_factory=list)
     cflags: list = field(default_factory=list)
     base_drops_offset: bool = False
+    step: str = None
 
     @property
     def source(self):

@@ -119,7 +119,6 @@ int main(void)
 		if (i % 2) {
 			first &= ~0xfffULL;
 			last |= 0xfff;
-			paddr += first & 0xfff;
 		}
 		iova = first + (last - first ? rnd() % (last - first + 1) : 0);
 
