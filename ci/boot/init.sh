@@ -1,0 +1,67 @@
+#!/bin/sh
+# PID 1 of the test guest (busybox sh). The kernel has already run the
+# built-in KUnit suites and the v7s selftest and printed them on the
+# console. This runs the user-space tests named in the kernel command line
+# parameter citests= (comma separated, from /tests), writes each one's TAP
+# between markers to the results port, dumps dmesg there and powers off.
+# citimeout= is each test's time limit in seconds.
+/bin/busybox --install -s /bin
+export PATH=/bin:/tests
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+mkdir -p /dev/hugepages /tmp
+mount -t hugetlbfs hugetlbfs /dev/hugepages
+
+# The results port is the first virtio console; the kernel console is ttyS0/ttyAMA0.
+exec 3>/dev/hvc0 || exec 3>/dev/console
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+
+section_begin() { echo "@@@ BEGIN $1" >&3; section_start=$(uptime_s); }
+section_end() {
+	echo "@@@ END $1 rc=$2 seconds=$(awk "BEGIN { print $(uptime_s) - $section_start }")" >&3
+}
+
+# The PCI address of QEMU's "edu" device (vendor 1234, device 11e8).
+edu_device() {
+	for dev in /sys/bus/pci/devices/*; do
+		if [ "$(cat $dev/vendor)" = 0x1234 ] && [ "$(cat $dev/device)" = 0x11e8 ]; then
+			basename $dev
+			return
+		fi
+	done
+}
+
+run_vfio() {
+	dev=$(edu_device)
+	if [ -z "$dev" ]; then
+		echo "Bail out! no edu PCI device"
+		return 1
+	fi
+	echo vfio-pci > /sys/bus/pci/devices/$dev/driver_override
+	echo $dev > /sys/bus/pci/drivers_probe
+	timeout ${citimeout:-600} vfio_map_test $dev
+}
+
+for test in $(echo "$citests" | tr , ' '); do
+	section_begin $test
+	echo "ci-boot: running $test" > /dev/kmsg
+	# The selftests open files relative to their own directory.
+	cd /tests
+	if [ "$test" = vfio ]; then
+		run_vfio >&3 2>&1
+	else
+		timeout ${citimeout:-600} ./$test >&3 2>&1
+	fi
+	section_end $test $?
+	echo "ci-boot: finished $test" > /dev/kmsg
+done
+
+section_begin dmesg
+dmesg >&3
+section_end dmesg 0
+echo "@@@ DONE" >&3
+sync
+poweroff -f

@@ -1,0 +1,102 @@
+"""The emulated machines and one boot of the test kernel on one of them."""
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+# Huge pages for the VFIO test: its 2M case maps 8M, its 1G case one page.
+HUGEPAGES = 'hugepagesz=2M hugepages=16 hugepagesz=1G hugepages=1'
+USER_TESTS = ['iommufd', 'iommufd_fail_nth']
+
+
+@dataclass(frozen=True)
+class Machine:
+    name: str
+    arch: str
+    qemu: list[str]           # binary and machine options
+    iommu: list[str]          # options that add the IOMMU, before any PCI device
+    cmdline: str              # kernel parameters for this IOMMU
+    tests: list[str]          # user-space tests the guest init runs
+    console: str              # kernel console device
+
+
+_X86 = ['qemu-system-x86_64', '-machine', 'q35,kernel-irqchip=split',
+    '-cpu', 'host', '-enable-kvm']
+_ARM64 = ['qemu-system-aarch64', '-cpu', 'max']
+
+MACHINES = {m.name: m for m in [
+    Machine('intel-iommu', 'x86_64', _X86,
+        ['-device', 'intel-iommu,intremap=on,caching-mode=on'],
+        'intel_iommu=on', USER_TESTS + ['vfio'], 'ttyS0'),
+    Machine('amd-iommu', 'x86_64', _X86, ['-device', 'amd-iommu'],
+        'amd_iommu=on', USER_TESTS, 'ttyS0'),
+    Machine('virtio-iommu', 'x86_64', _X86, ['-device', 'virtio-iommu-pci'],
+        '', USER_TESTS, 'ttyS0'),
+    Machine('smmuv3', 'arm64', _ARM64[:1] + ['-M', 'virt,iommu=smmuv3'] + _ARM64[1:],
+        [], '', USER_TESTS, 'ttyAMA0'),
+    Machine('virtio-iommu-arm64', 'arm64', _ARM64[:1] + ['-M', 'virt'] + _ARM64[1:],
+        ['-device', 'virtio-iommu-pci'], '', USER_TESTS, 'ttyAMA0'),
+]}
+
+DEFAULT_MACHINES = {
+    'x86_64': ['intel-iommu', 'amd-iommu', 'virtio-iommu'],
+    'arm64': ['smmuv3', 'virtio-iommu-arm64'],
+}
+
+
+@dataclass
+class Run:
+    command: list[str]
+    console: str
+    results: str
+    seconds: float
+    timed_out: bool
+    exit_code: int | None
+
+
+def command(machine: Machine, image: Path, initramfs: Path,
+        console_log: Path, results_log: Path, test_timeout: int) -> list[str]:
+    append = ' '.join(filter(None, [
+        f'console={machine.console}', 'panic=-1',
+        'iommu.strict=1', machine.cmdline, HUGEPAGES,
+        f'citests={",".join(machine.tests)}', f'citimeout={test_timeout}']))
+    return machine.qemu + machine.iommu + [
+        '-smp', '2', '-m', '4G', '-nographic', '-no-reboot',
+        '-kernel', str(image), '-initrd', str(initramfs), '-append', append,
+        '-serial', f'file:{console_log}', '-monitor', 'none',
+        '-device', 'virtio-serial-pci',
+        '-chardev', f'file,id=results,path={results_log}',
+        '-device', 'virtconsole,chardev=results',
+        # the device the VFIO test binds to vfio-pci
+        '-device', 'edu',
+    ]
+
+
+def boot(machine: Machine, image: Path, initramfs: Path, out: Path,
+     timeout: int, test_timeout: int) -> Run:
+    """Boot until the guest powers off, panics (-no-reboot turns the
+    panic=-1 reboot into an exit) or the timeout passes."""
+    out.mkdir(parents=True, exist_ok=True)
+    console_log = out / 'console.log'
+    results_log = out / 'results.log'
+    for log in (console_log, results_log):
+        log.unlink(missing_ok=True)
+    cmd = command(machine, image, initramfs, console_log, results_log, test_timeout)
+    started = time.monotonic()
+    timed_out = False
+    with open(out / 'qemu.log', 'w') as qemu_log:
+        proc = subprocess.Popen(['nice', '-n', '10'] + cmd, stdin=subprocess.DEVNULL,
+                    stdout=qemu_log, stderr=subprocess.STDOUT)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            proc.kill()
+            proc.wait()
+    seconds = time.monotonic() - started
+    read = lambda p: p.read_text(errors='replace') if p.exists() else ''
+    return Run(cmd, read(console_log), read(results_log), round(seconds, 1),
+           timed_out, None if timed_out else proc.returncode)

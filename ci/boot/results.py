@@ -1,0 +1,158 @@
+"""Turn what a boot printed into per-suite results.
+
+Two channels come back from the guest:
+ - the kernel console, which carries the KTAP of the built-in KUnit suites
+   and the one-line result of the v7s boot selftest;
+ - the results port, on which the guest init writes each user-space test
+   program's kselftest TAP between "@@@ BEGIN <name>" and
+   "@@@ END <name> rc=<exit code> seconds=<run time>" markers.
+
+Both kinds of TAP are parsed by the kernel's own
+tools/testing/kunit/kunit_parser.py, loaded from the tree under test.
+"""
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+BEGIN = re.compile(r'^@@@ BEGIN (\S+)$')
+END = re.compile(r'^@@@ END (\S+) rc=(-?\d+) seconds=([0-9.]+)$')
+DONE = '@@@ DONE'
+TIMESTAMP = re.compile(r'^\s*\[\s*(\d+\.\d+)\]')
+
+V7S_OK = 'arm-v7s io-pgtable: self test ok'
+V7S_FAIL = re.compile(r'arm-v7s io-pgtable: (selftest: .*|.*failed.*)')
+V7S_SUITE = 'io-pgtable-arm-v7s-selftest'
+
+
+@dataclass
+class Suite:
+    name: str
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    seconds: float | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Nothing failed, nothing went wrong and at least one case passed."""
+        return not self.failed and not self.errors and self.passed > 0
+
+
+@dataclass
+class Section:
+    name: str
+    lines: list[str]
+    rc: int | None = None       # None: the END marker never came
+    seconds: float | None = None
+
+
+def load_parser(tree: Path) -> ModuleType:
+    """kunit_parser from the kernel tree (it imports kunit_printer beside it)."""
+    kunit_dir = str(Path(tree) / 'tools' / 'testing' / 'kunit')
+    if kunit_dir not in sys.path:
+        sys.path.insert(0, kunit_dir)
+    return importlib.import_module('kunit_parser')
+
+
+def sections(results_log: str) -> dict[str, Section]:
+    """Split the results port output at the BEGIN/END markers."""
+    found: dict[str, Section] = {}
+    current: Section | None = None
+    for line in results_log.splitlines():
+        line = line.rstrip('\r')
+        begin = BEGIN.match(line)
+        end = END.match(line)
+        if begin:
+            current = Section(begin.group(1), [])
+            found[current.name] = current
+        elif end and current and end.group(1) == current.name:
+            current.rc = int(end.group(2))
+            current.seconds = float(end.group(3))
+            current = None
+        elif current:
+            current.lines.append(line)
+    return found
+
+
+def finished(results_log: str) -> bool:
+    """The guest init got to its last step."""
+    return any(l.rstrip('\r') == DONE for l in results_log.splitlines())
+
+
+def _from_test(parser: ModuleType, name: str, test) -> Suite:
+    counts = test.counts
+    suite = Suite(name, counts.passed, counts.failed, counts.skipped)
+    if counts.crashed:
+        suite.errors.append(f'{counts.crashed} crashed')
+    if counts.errors:
+        suite.errors.append(f'{counts.errors} KTAP parse errors')
+    if test.status == parser.TestStatus.FAILURE_TO_PARSE_TESTS:
+        suite.errors.append('no TAP output')
+    return suite
+
+
+def tap_suite(parser: ModuleType, section: Section) -> Suite:
+    """One kselftest program's results from its section."""
+    test = parser.parse_run_tests(section.lines, parser.Printer(print=False))
+    suite = _from_test(parser, section.name, test)
+    suite.seconds = section.seconds
+    if section.rc is None:
+        suite.errors.append('did not finish')
+    elif section.rc not in (0, 4):  # 4 is KSFT_SKIP: every case skipped
+        suite.errors.append(f'exit code {section.rc}')
+    return suite
+
+
+def _stamp(line: str) -> float | None:
+    match = TIMESTAMP.match(line)
+    return float(match.group(1)) if match else None
+
+
+def kunit_seconds(console: list[str], suite: str) -> float | None:
+    """Time between a suite's "# Subtest:" line and its result line,
+    from the printk time stamps."""
+    start = end = None
+    result = re.compile(r'\b(not )?ok \d+ ' + re.escape(suite) + r'(\s|$)')
+    for line in console:
+        if start is None and line.rstrip().endswith(f'# Subtest: {suite}'):
+            start = _stamp(line)
+        elif start is not None and result.search(line):
+            end = _stamp(line)
+            break
+    if start is None or end is None:
+        return None
+    return round(end - start, 2)
+
+
+def kunit_suites(parser: ModuleType, console_log: str) -> list[Suite]:
+    """Every KUnit suite the console reports, as the kernel's parser sees it."""
+    lines = console_log.splitlines()
+    main = parser.parse_run_tests(lines, parser.Printer(print=False))
+    if main.status == parser.TestStatus.FAILURE_TO_PARSE_TESTS:
+        return []
+    suites = []
+    for test in main.subtests:
+        suite = _from_test(parser, test.name, test)
+        suite.seconds = kunit_seconds(lines, test.name)
+        suites.append(suite)
+    return suites
+
+
+def v7s_suite(console_log: str) -> Suite | None:
+    """The io-pgtable-arm-v7s boot selftest prints one line when it passes
+    and WARNs with "selftest: test failed" when it does not."""
+    suite = None
+    for line in console_log.splitlines():
+        if V7S_OK in line:
+            suite = suite or Suite(V7S_SUITE)
+            suite.passed += 1
+        elif V7S_FAIL.search(line):
+            suite = suite or Suite(V7S_SUITE)
+            suite.failed += 1
+    return suite

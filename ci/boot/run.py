@@ -1,0 +1,138 @@
+"""make boot: build a tree (and optionally its base), boot every machine
+of the arch, write a markdown table and JSON per boot, exit non-zero on
+any failure."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from . import build, qemu, report, results, scan
+
+KUNIT_SUITES = [
+    'io-pgtable-arm-test',
+    # generic_pt: a format test and an iommu test per format, named after
+    # NS(fmt_test) and NS(iommu_test) in drivers/iommu/generic_pt/
+    *[f'{fmt}_{kind}' for fmt in ('amdv1', 'mock', 'vtdss', 'riscv64', 'x86_64')
+      for kind in ('fmt_test', 'iommu_test')],
+]
+
+
+def required_suites(machine: qemu.Machine) -> list[str]:
+    return KUNIT_SUITES + [results.V7S_SUITE] + machine.tests
+
+
+def evaluate(machine: qemu.Machine, tree: str, run: qemu.Run, parser) -> report.Boot:
+    """Everything the boot printed, judged."""
+    boot = report.Boot(machine.arch, machine.name, tree, seconds=run.seconds)
+    boot.suites = results.kunit_suites(parser, run.console)
+    v7s = results.v7s_suite(run.console)
+    if v7s:
+        boot.suites.append(v7s)
+    found = results.sections(run.results)
+    for name in machine.tests:
+        if name in found:
+            boot.suites.append(results.tap_suite(parser, found[name]))
+    seen = {s.name for s in boot.suites}
+    boot.missing = [n for n in required_suites(machine) if n not in seen]
+    boot.findings = scan.scan(run.console)
+    if run.timed_out:
+        boot.errors.append(f'timed out after {run.seconds:.0f} s')
+    elif run.exit_code:
+        boot.errors.append(f'qemu exit code {run.exit_code}')
+    if not results.finished(run.results):
+        boot.errors.append('guest init did not finish (no "@@@ DONE")')
+    return boot
+
+
+def export_commit(tree: Path, commit: str) -> Path:
+    """A commit of the tree's git repository, as a plain directory in the
+    cache (git archive: nothing is written to the repository)."""
+    rev = subprocess.run(['git', '-C', str(tree), 'rev-parse', '--verify',
+                  commit + '^{commit}'], check=True, capture_output=True,
+                 text=True).stdout.strip()
+    dest = build.CACHE / 'src' / rev[:12]
+    if not (dest / 'Makefile').exists():
+        dest.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.Popen(['git', '-C', str(tree), 'archive', rev],
+                       stdout=subprocess.PIPE)
+        subprocess.run(['tar', '-x', '-C', str(dest)], stdin=archive.stdout,
+                   check=True)
+        if archive.wait():
+            raise build.BuildError(f'git archive {rev} failed')
+    return dest
+
+
+def resolve_base(tree: Path, base: str) -> Path:
+    if Path(base, 'Makefile').exists():
+        return Path(base)
+    return export_commit(tree, base)
+
+
+def boot_all(tree: Path, arch: str, machines: list[str], out: Path, tag: str,
+         args) -> tuple[dict[str, report.Boot], build.Built]:
+    print(f'ci.boot: building {tree} for {arch}', flush=True)
+    built = build.build(tree, arch, out / 'logs' / f'build-{arch}{tag}.log')
+    print(f'ci.boot: kernel build {built.kernel_seconds:.0f} s', flush=True)
+    parser = results.load_parser(tree)
+    boots = {}
+    for name in machines:
+        machine = qemu.MACHINES[name]
+        logs = out / 'logs' / f'{arch}-{name}{tag}'
+        print(f'ci.boot: booting {name}{tag}', flush=True)
+        run = qemu.boot(machine, built.image, built.initramfs, logs,
+                args.timeout, args.test_timeout)
+        (logs / 'command').write_text(' '.join(run.command) + '\n')
+        boots[name] = evaluate(machine, str(tree), run, parser)
+        print(f'ci.boot: {name}{tag}: {"PASS" if boots[name].ok else "FAIL"}'
+              f' in {run.seconds:.0f} s', flush=True)
+    return boots, built
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog='python3 -m ci.boot', description=__doc__)
+    ap.add_argument('--tree', required=True, type=Path, help='kernel source tree to test')
+    ap.add_argument('--arch', default='x86_64', choices=sorted(build.ARCHES))
+    ap.add_argument('--machine', action='append', choices=sorted(qemu.MACHINES),
+            help='machine to boot (repeatable; default: all of the arch)')
+    ap.add_argument('--base', help='base tree, or a commit of --tree, for the before column')
+    ap.add_argument('--out', required=True, type=Path)
+    ap.add_argument('--timeout', type=int, default=1800, help='seconds per boot')
+    ap.add_argument('--test-timeout', type=int, default=900,
+            help='seconds per user-space test program in the guest')
+    args = ap.parse_args(argv)
+    machines = args.machine or qemu.DEFAULT_MACHINES[args.arch]
+    for name in machines:
+        if qemu.MACHINES[name].arch != args.arch:
+            ap.error(f'machine {name} is {qemu.MACHINES[name].arch}, not {args.arch}')
+    if args.arch == 'x86_64' and not os.access('/dev/kvm', os.R_OK | os.W_OK):
+        ap.error('x86_64 boots need /dev/kvm')
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    try:
+        boots, built = boot_all(args.tree, args.arch, machines, args.out, '', args)
+        bases: dict[str, report.Boot] = {}
+        builds = {'tree': built.kernel_seconds}
+        if args.base:
+            base_tree = resolve_base(args.tree, args.base)
+            bases, base_built = boot_all(base_tree, args.arch, machines,
+                             args.out, '-base', args)
+            builds['base'] = base_built.kernel_seconds
+    except (build.BuildError, subprocess.CalledProcessError) as err:
+        print(f'ci.boot: {err}', file=sys.stderr)
+        return 2
+
+    (args.out / f'build-{args.arch}.json').write_text(
+        json.dumps({'kernel_build_seconds': builds}, indent=1) + '\n')
+    failed = False
+    for name, boot in boots.items():
+        base = bases.get(name)
+        stem = args.out / f'boot-{args.arch}-{name}'
+        stem.with_suffix('.md').write_text(report.markdown(boot, base))
+        stem.with_suffix('.json').write_text(report.to_json(boot, base))
+        print(report.markdown(boot, base))
+        failed |= not boot.ok
+    return 1 if failed else 0
