@@ -60,6 +60,7 @@ class Manifest:
     steps: tuple[Step, ...]
     kept: tuple[Kept, ...]
     changes: dict[int, str]     # "Changes in vN" text per version
+    groups: tuple[dict, ...] = ()   # cover letter: {first, title, text}, in order
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:
@@ -145,4 +146,5 @@ def load(path: pathlib.Path = DEFAULT) -> Manifest:
                     REPO / series.get('cover', 'generator/cover-letter.txt'),
                     series.get('spatch_min', '1.1.1'), steps, kept,
                     {int(k.lstrip('v')): v.strip('\n')
-                     for k, v in series.get('changes', {}).items()})
+                     for k, v in series.get('changes', {}).items()},
+                    tuple(series.get('group', ())))

@@ -24,6 +24,7 @@ class Options:
     author: str | None          # "Name <email>", else the tree's git config
     user_tree: bool             # True: refuse a dirty tree
     manifest: pathlib.Path = manifest_mod.DEFAULT
+    branch: str | None = None   # default <series name>/v<version>
 
 
 @dataclasses.dataclass
@@ -85,18 +86,35 @@ def _commit(work: pathlib.Path, step: Step, files: list[str], who: tuple[str, st
     return git(work, 'rev-parse', 'HEAD')
 
 
-def _design(results: list[StepResult]) -> str:
-    lines = []
-    for i, r in enumerate((r for r in results if r.status == 'applied'), 1):
-        lines.append(f'{i:2d}. {r.subject}')
-    return '\n'.join(lines)
+def _design(manifest: Manifest, results: list[StepResult]) -> str:
+    """Per group of steps: its title with patch numbers, its text, its subjects."""
+    applied = [r for r in results if r.status == 'applied']
+    number = {r.id: i for i, r in enumerate(applied, 1)}
+    starts = {g['first']: g for g in manifest.groups}
+    sections, current = [], None
+    for r in applied:
+        group = starts.get(r.id)
+        if group or current is None:
+            current = {'title': group['title'] if group else 'Steps',
+                       'text': group.get('text', '').strip() if group else '', 'ids': []}
+            sections.append(current)
+        current['ids'].append(r.id)
+    blocks = []
+    for sec in sections:
+        first, last = number[sec['ids'][0]], number[sec['ids'][-1]]
+        span = f'patch {first}' if first == last else f'patches {first}-{last}'
+        lines = [f'{sec["title"]} ({span}):']
+        if sec['text']:
+            lines.append(sec['text'])
+        blocks.append('\n'.join(lines))
+    return '\n\n'.join(blocks)
 
 
 def _cover(manifest: Manifest, opts: Options, release: str, results: list[StepResult],
            changes: str) -> str:
     template = manifest.cover.read_text()
     heading = f'Changes in v{opts.version}'
-    return template.format(design=_design(results), version=opts.version,
+    return template.format(design=_design(manifest, results), version=opts.version,
                            changes_rule='=' * len(heading), changes=changes,
                            kernelrelease=release)
 
@@ -130,7 +148,7 @@ def generate(opts: Options, log=print) -> dict:
     kernel_tree.check_not_converted(tree)
     who = author_of(tree, opts.author)
     release = kernel_tree.kernelrelease(tree)
-    branch = f'{manifest.name}/v{opts.version}'
+    branch = opts.branch or f'{manifest.name}/v{opts.version}'
     base = kernel_tree.make_worktree(tree, branch, opts.work)
     log(f'work tree: {opts.work} (branch {branch}, base {base[:12]})')
 

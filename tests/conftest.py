@@ -31,3 +31,27 @@ def pytest_unconfigure(config):
     if _counts:
         print(f'{_counts["passed"]} passed, {_counts["failed"]} failed'
               f' ({_counts["skipped"]} skipped)')
+
+
+@pytest.fixture(scope='session')
+def series_7_2(tmp_path_factory):
+    """The 7.2 series, generated once per test session.
+
+    IOVA_SERIES=<dir with series.json> reuses a series generated earlier
+    (for quick local iterations); CI always generates afresh.
+    """
+    import json
+    import os
+    from generator import debian, kernel_tree, series
+
+    given = os.environ.get('IOVA_SERIES')
+    if given:
+        return json.loads((pathlib.Path(given) / 'series.json').read_text())
+    tree = debian.source_tree('7.2', log=lambda *_: None)
+    out = tmp_path_factory.mktemp('series-7.2')
+    branch = 'test/iova_to_phys_length/v1'     # not the branch `make series` makes
+    work = kernel_tree.work_path(debian.cache_dir(), tree, branch)
+    opts = series.Options(tree=tree, source='Debian linux-source-7.2', version=1, out=out,
+                          work=work, author='Series Test <series-test@example.org>',
+                          user_tree=False, branch=branch)
+    return series.generate(opts, log=print)

@@ -57,7 +57,7 @@ def test_patches_apply_with_git_am(fixture_tree, tmp_path):
     assert [p.name[:8] for p in patches] == ['v1-0000-', 'v1-0001-', 'v1-0002-']
     cover = patches[0].read_text()
     assert 'Subject: [PATCH v1 0/2] toy: a test series' in cover
-    assert 'iommu/toy: return PHYS_ADDR_MAX on error' in cover      # design list
+    assert 'Core layer (patch 1):\nThe core function.\n\nDrivers (patch 2):\n' in cover
     assert f'base-commit: {summary["kernel"]["base_commit"]}' in cover
     clone = tmp_path / 'clone'
     subprocess.run(['git', 'clone', '-q', str(fixture_tree), str(clone)], check=True)

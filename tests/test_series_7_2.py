@@ -1,0 +1,73 @@
+"""Integration: the series generated on Debian's linux-source-7.2.
+
+The tree is fetched once (cached under ~/.cache/iova-to-phys-length) and the
+series generated once per session (tests/conftest.py: series_7_2).  Each
+manifest step is one test: applied steps must be a commit of the branch,
+pending steps are reported as skipped, never as passed.
+"""
+
+import pathlib
+import subprocess
+
+import pytest
+
+from generator import inventory, manifest, steps
+
+MANIFEST = manifest.load()
+
+
+def _git(tree, *args):
+    return subprocess.run(['git', '-C', str(tree), *args], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+@pytest.mark.parametrize('step_id', [s.id for s in MANIFEST.steps])
+def test_step(series_7_2, step_id):
+    result = next(s for s in series_7_2['steps'] if s['id'] == step_id)
+    if result['status'] == 'pending':
+        pytest.skip(f'step {step_id} is pending in the manifest')
+    assert result['status'] == 'applied', f'{step_id}: {result["status"]} {result["reason"]}'
+    work = pathlib.Path(series_7_2['worktree'])
+    subject = _git(work, 'log', '-1', '--format=%s', result['commit'])
+    assert subject == MANIFEST.step(step_id).subject
+    assert _git(work, 'diff', '--name-only', f'{result["commit"]}~1', result['commit']).split() \
+        == result['files']
+
+
+def test_one_commit_per_applied_step(series_7_2):
+    work = pathlib.Path(series_7_2['worktree'])
+    applied = [s for s in series_7_2['steps'] if s['status'] == 'applied']
+    commits = _git(work, 'rev-list', '--reverse', f'{series_7_2["kernel"]["base_commit"]}..HEAD')
+    assert commits.split() == [s['commit'] for s in applied]
+
+
+def test_patches_apply_on_the_base(series_7_2, tmp_path):
+    out = pathlib.Path(series_7_2['out'])
+    patches = sorted(out.glob('v1-*.patch'))[1:]
+    tree = pathlib.Path(series_7_2['kernel']['tree'])
+    check = tmp_path / 'am'
+    _git(tree, 'worktree', 'add', '-q', '--detach', str(check), series_7_2['kernel']['base_commit'])
+    try:
+        _git(check, '-c', 'user.name=am', '-c', 'user.email=am@example.org', 'am', '-q',
+             *map(str, patches))
+        assert _git(check, 'diff', 'HEAD', series_7_2['branch']) == ''
+    finally:
+        _git(tree, 'worktree', 'remove', '--force', str(check))
+
+
+def test_final_tree_passes_each_steps_checks(series_7_2):
+    work = pathlib.Path(series_7_2['worktree'])
+    problems = []
+    for step in MANIFEST.steps:
+        if step.status == 'ready':
+            problems += steps.run_checks(step, work)
+    assert problems == []
+
+
+def test_no_leftover_op_once_every_step_is_ready(series_7_2):
+    pending = [s['id'] for s in series_7_2['steps'] if s['status'] == 'pending']
+    if pending:
+        pytest.skip(f'{len(pending)} steps pending: {", ".join(pending[:5])}')
+    left = [e for e in inventory.take(pathlib.Path(series_7_2['worktree']))
+            if e.kind in ('implementer', 'op-call', 'macro-implementer')]
+    assert left == []
