@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/// vfio/type1: vfio_iommu_replay() finds each physically contiguous run with
+/// vfio_find_phys_run(), one IOMMU leaf at a time, both when it copies the
+/// mappings of the first domain and when its unwind unmaps and unpins what it
+/// mapped into the new domain.
+//
+// Options: --no-includes
+
+@copy@
+identifier d, dma, pos, iova, phys, size, p, i;
+@@
+ vfio_iommu_replay(...)
+ {
+ <...
+-phys = iommu_iova_to_phys(d->domain, iova);
+-if (WARN_ON(!phys)) {
++size = vfio_find_phys_run(d->domain, iova, dma->size - pos, &phys);
++if (WARN_ON(!size)) {
+ 	pos += PAGE_SIZE;
+ 	continue;
+ }
+-size = PAGE_SIZE;
+-p = phys + size;
+-i = iova + size;
+-while (pos + size < dma->size && p == iommu_iova_to_phys(d->domain, i)) {
+-	size += PAGE_SIZE;
+-	p += PAGE_SIZE;
+-	i += PAGE_SIZE;
+-}
+ ...>
+ }
+
+@unwind@
+identifier domain, dma, pos, iova, phys, size, p, i;
+@@
+ vfio_iommu_replay(...)
+ {
+ <...
+-phys = iommu_iova_to_phys(domain->domain, iova);
+-if (!phys) {
++size = vfio_find_phys_run(domain->domain, iova, dma->size - pos, &phys);
++if (!size) {
+ 	pos += PAGE_SIZE;
+ 	continue;
+ }
+-size = PAGE_SIZE;
+-p = phys + size;
+-i = iova + size;
+-while (pos + size < dma->size && p == iommu_iova_to_phys(domain->domain, i)) {
+-	size += PAGE_SIZE;
+-	p += PAGE_SIZE;
+-	i += PAGE_SIZE;
+-}
+ ...>
+ }
+
+// The cursors p and i of both loops are unused now.
+@copy_decl depends on copy@
+identifier copy.p, copy.i;
+type T;
+@@
+ vfio_iommu_replay(...)
+ {
+ <...
+(
+-T p;
+|
+-T i;
+)
+ ...>
+ }
+
+@unwind_decl depends on unwind@
+identifier unwind.p, unwind.i;
+type T;
+@@
+ vfio_iommu_replay(...)
+ {
+ <...
+(
+-T p;
+|
+-T i;
+)
+ ...>
+ }

@@ -1,0 +1,38 @@
+/*
+ * Fill the batch with pfns from the domain, a whole leaf of the domain's
+ * page table at a time. When the batch is full, or it reaches last_index, or
+ * the domain has no translation for an index, the function will return. The
+ * caller should use batch->total_pfns to determine the starting point for the
+ * next iteration.
+ */
+static void batch_from_domain(struct pfn_batch *batch,
+			      struct iommu_domain *domain,
+			      struct iopt_area *area, unsigned long start_index,
+			      unsigned long last_index)
+{
+	unsigned int page_offset = 0;
+	unsigned long iova;
+
+	iova = iopt_area_index_to_iova(area, start_index);
+	if (start_index == iopt_area_index(area))
+		page_offset = area->page_offset;
+	while (start_index <= last_index) {
+		unsigned long npages;
+		phys_addr_t phys;
+		size_t length;
+
+		phys = iommu_iova_to_phys_length(domain, iova, &length);
+		/* A filled area is mapped in full, a hole is a bug */
+		if (WARN_ON_ONCE(phys == PHYS_ADDR_MAX))
+			return;
+		npages = min(domain_leaf_npages(iova, length, page_offset),
+			     last_index - start_index + 1);
+		npages = min_t(unsigned long, npages, MAX_NPFNS);
+		if (!batch_add_pfn_num(batch, PHYS_PFN(phys - page_offset),
+				       npages, BATCH_CPU_MEMORY))
+			return;
+		iova += npages * PAGE_SIZE - page_offset;
+		page_offset = 0;
+		start_index += npages;
+	}
+}
