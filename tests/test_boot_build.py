@@ -1,0 +1,101 @@
+"""ci/boot/build.py: build directory naming, the namespace build script,
+the static-program check and the initramfs contents."""
+
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from ci.boot import build, cpio
+from test_boot_cpio import read_newc
+
+
+def test_tree_key_is_stable_readable_and_unique(tmp_path):
+    a, b = tmp_path / 'linux 7.2', tmp_path / 'copy' / 'linux 7.2'
+    a.mkdir()
+    b.mkdir(parents=True)
+    assert build.tree_key(a) == build.tree_key(a)
+    assert build.tree_key(a) != build.tree_key(b)
+    assert build.tree_key(a).startswith('linux_7.2-')
+    (tmp_path / 'link').symlink_to(a)
+    assert build.tree_key(tmp_path / 'link') == build.tree_key(a)
+
+
+def test_build_script_mounts_the_tree_read_only_at_the_shared_path():
+    script = build.build_script(build.ARCHES['x86_64'], Path('/trees/t'),
+                                Path('/cache/obj/t-1'), Path('/cache/mnt'))
+    lines = script.splitlines()
+    assert lines[:4] == ['set -e', 'mount --bind /trees/t /cache/mnt/src',
+                         'mount -o remount,bind,ro /cache/mnt/src',
+                         'mount --bind /cache/obj/t-1 /cache/mnt/obj']
+    kernel = next(l for l in lines if l.endswith(' bzImage'))
+    assert kernel.startswith('nice -n 10 make -C /cache/mnt/src O=/cache/mnt/obj')
+    assert "'CC=ccache gcc'" in kernel and f'-j{build.JOBS}' in kernel
+    assert any('x86_64_defconfig kvm_guest.config' in l for l in lines)
+    assert any('merge_config.sh' in l and l.endswith('x86_64.config >/dev/null')
+               for l in lines)
+    assert any(l.endswith('headers_install') for l in lines)
+    selftests = next(l for l in lines if 'selftests/iommu' in l)
+    assert 'LDFLAGS=-static' in selftests and '/cache/mnt/obj/usr/include' in selftests
+
+
+def test_arm64_script_cross_compiles():
+    script = build.build_script(build.ARCHES['arm64'], Path('/t'), Path('/o'), Path('/m'))
+    assert "'CC=ccache aarch64-linux-gnu-gcc'" in script
+    assert 'ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-' in script
+    assert 'aarch64-linux-gnu-gcc -static' in script
+
+
+def elf(tmp_path, name, interp):
+    """A minimal ELF64 little-endian header with one program header."""
+    import struct
+    header = bytearray(64 + 56)
+    header[:6] = b'\x7fELF\x02\x01'
+    struct.pack_into('<Q', header, 0x20, 64)            # e_phoff
+    struct.pack_into('<HH', header, 0x36, 56, 1)        # e_phentsize, e_phnum
+    struct.pack_into('<I', header, 64, 3 if interp else 1)
+    path = tmp_path / name
+    path.write_bytes(bytes(header))
+    return path
+
+
+def test_is_static(tmp_path):
+    assert build.is_static(elf(tmp_path, 'static', False))
+    assert not build.is_static(elf(tmp_path, 'dynamic', True))
+    script = tmp_path / 'script'
+    script.write_text('#!/bin/sh\n')
+    assert not build.is_static(script)
+
+
+@pytest.mark.skipif(not Path('/bin/busybox').exists(), reason='busybox-static not installed')
+def test_debian_busybox_is_static_and_ls_is_not():
+    assert build.is_static(Path('/bin/busybox'))
+    assert not build.is_static(Path(shutil.which('ls')))
+
+
+def test_initramfs_holds_init_busybox_and_every_test(tmp_path):
+    tests = tmp_path / 'tests'
+    tests.mkdir()
+    for name in build.SELFTESTS + [build.VFIO_TEST]:
+        elf(tests, name, False)
+    arch = build.Arch('x86_64', 'x86', (), '', '', '', elf(tmp_path, 'busybox', False))
+    out = tmp_path / 'initramfs.cpio'
+    build.initramfs(arch, tests, out)
+    records = {r[0]: r for r in read_newc(out.read_bytes())}
+    assert records['init'][4] == (Path(build.__file__).parent / 'init.sh').read_bytes()
+    assert stat.S_IFMT(records['dev/console'][1]) == stat.S_IFCHR
+    for name in ['bin/busybox', 'tests/iommufd', 'tests/iommufd_fail_nth',
+                 'tests/vfio_map_test']:
+        assert records[name][1] & 0o111, name
+
+
+def test_initramfs_refuses_a_missing_test(tmp_path):
+    arch = build.Arch('x86_64', 'x86', (), '', '', '', elf(tmp_path, 'busybox', False))
+    with pytest.raises(build.BuildError, match='was not built'):
+        build.initramfs(arch, tmp_path, tmp_path / 'out.cpio')
+
+
+def test_build_refuses_a_directory_that_is_not_a_kernel_tree(tmp_path):
+    with pytest.raises(build.BuildError, match='not a kernel tree'):
+        build.build(tmp_path, 'x86_64', tmp_path / 'log')

@@ -1,0 +1,56 @@
+"""ci/boot/qemu.py: the QEMU command line of each machine."""
+
+from pathlib import Path
+
+import pytest
+
+from ci.boot import qemu
+
+
+def cmd(name):
+    return qemu.command(qemu.MACHINES[name], Path('/k/bzImage'), Path('/k/ramfs'),
+                        Path('/o/console.log'), Path('/o/results.log'), 300)
+
+
+def append(command):
+    return command[command.index('-append') + 1].split()
+
+
+def first_pci_device(command):
+    return min(i for i, a in enumerate(command)
+               if a in ('virtio-serial-pci', 'edu'))
+
+
+def test_intel_iommu_machine():
+    c = cmd('intel-iommu')
+    assert c[:5] == ['qemu-system-x86_64', '-machine', 'q35,kernel-irqchip=split',
+                     '-cpu', 'host']
+    assert '-enable-kvm' in c
+    iommu = c.index('intel-iommu,intremap=on,caching-mode=on')
+    assert iommu < first_pci_device(c)   # QEMU wants the IOMMU before PCI devices
+    params = append(c)
+    assert 'intel_iommu=on' in params and 'console=ttyS0' in params
+    assert 'citests=iommufd,iommufd_fail_nth,vfio' in params
+    assert 'hugepagesz=1G' in params and 'citimeout=300' in params
+    assert c[c.index('-serial') + 1] == 'file:/o/console.log'
+    assert 'file,id=results,path=/o/results.log' in c
+
+
+@pytest.mark.parametrize('name, device', [('amd-iommu', 'amd-iommu'),
+                                          ('virtio-iommu', 'virtio-iommu-pci')])
+def test_other_x86_machines_run_no_vfio_test(name, device):
+    c = cmd(name)
+    assert c.index(device) < first_pci_device(c)
+    assert 'citests=iommufd,iommufd_fail_nth' in append(c)
+
+
+def test_arm64_machines():
+    smmu = cmd('smmuv3')
+    assert smmu[:3] == ['qemu-system-aarch64', '-M', 'virt,iommu=smmuv3']
+    assert '-enable-kvm' not in smmu and 'console=ttyAMA0' in append(smmu)
+    assert 'virtio-iommu-pci' in cmd('virtio-iommu-arm64')
+
+
+def test_default_machines_belong_to_their_arch():
+    for arch, names in qemu.DEFAULT_MACHINES.items():
+        assert names and all(qemu.MACHINES[n].arch == arch for n in names)

@@ -1,0 +1,78 @@
+"""ci/boot/report.py: verdict, markdown table with the before column, JSON."""
+
+import json
+
+from ci.boot.report import Boot, markdown, to_json
+from ci.boot.results import Suite
+from ci.boot.scan import Finding
+
+
+def passing_boot(tree='/trees/patched'):
+    return Boot('x86_64', 'intel-iommu', tree, seconds=95.04, suites=[
+        Suite('io-pgtable-arm-test', 1, 0, 0, 2.5),
+        Suite('iommufd', 180, 0, 3, 40.25),
+    ])
+
+
+def test_ok_needs_passes_and_no_problem():
+    boot = passing_boot()
+    assert boot.ok and boot.problems() == []
+    boot.suites.append(Suite('vfio', 0, 0, 5, 1.0))
+    assert not boot.ok and boot.problems() == ['vfio: nothing passed']
+
+
+def test_problems_lists_every_reason():
+    boot = passing_boot()
+    boot.suites[1].failed = 2
+    boot.suites[1].errors.append('exit code 1')
+    boot.missing.append('vfio')
+    boot.errors.append('timed out after 1800 s')
+    boot.findings.append(Finding('kasan', 812, 'BUG: KASAN: use-after-free in x'))
+    assert boot.problems() == [
+        'timed out after 1800 s',
+        'required suite missing: vfio',
+        'iommufd: 2 failed',
+        'iommufd: exit code 1',
+        'console line 812: kasan: BUG: KASAN: use-after-free in x',
+    ]
+    assert not boot.ok
+
+
+def test_markdown_table_with_before_column():
+    boot, base = passing_boot(), passing_boot('/trees/base')
+    boot.suites[1].failed = 1
+    base.suites.pop()            # the base run has no iommufd row
+    boot.missing.append('vfio')
+    text = markdown(boot, base)
+    lines = text.splitlines()
+    assert lines[0] == '## boot x86_64 intel-iommu: FAIL'
+    assert '| suite | passed | failed | skipped | time (s) | before: passed | failed | skipped | time (s) |' in lines
+    assert '| io-pgtable-arm-test | 1 | 0 | 0 | 2.5 | 1 | 0 | 0 | 2.5 |' in lines
+    assert '| iommufd | 180 | 1 | 3 | 40.2 | - | - | - | - |' in lines
+    assert '| vfio | - | - | - | - | - | - | - | - |' in lines
+    assert 'boot + tests: 95.0 s (before: 95.0 s)' in lines
+    assert '- iommufd: 1 failed' in lines
+
+
+def test_markdown_without_base_has_five_columns_and_says_pass():
+    text = markdown(passing_boot())
+    assert text.startswith('## boot x86_64 intel-iommu: PASS')
+    assert '| iommufd | 180 | 0 | 3 | 40.2 |' in text.splitlines()
+    assert 'before' not in text and 'problems: none' in text
+
+
+def test_failed_cell_carries_the_errors():
+    boot = passing_boot()
+    boot.suites[1].errors.append('did not finish')
+    assert '| iommufd | 180 | 0 (did not finish) | 3 | 40.2 |' in markdown(boot)
+
+
+def test_json_has_both_runs_and_verdicts():
+    boot, base = passing_boot(), passing_boot('/trees/base')
+    boot.findings.append(Finding('warn', 3, 'WARNING: CPU: 0 PID: 1 at x'))
+    data = json.loads(to_json(boot, base))
+    assert data['boot']['ok'] is False and data['base']['ok'] is True
+    assert data['boot']['suites'][1] == {'name': 'iommufd', 'passed': 180, 'failed': 0,
+                                         'skipped': 3, 'seconds': 40.25, 'errors': []}
+    assert data['boot']['findings'][0]['kind'] == 'warn'
+    assert json.loads(to_json(boot))['base'] is None

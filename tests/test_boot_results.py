@@ -1,0 +1,87 @@
+"""ci/boot/results.py: KTAP from the console and kselftest TAP from the
+results port, parsed with the kernel's kunit_parser."""
+
+import pytest
+
+from boot_tree import fixture, kernel_tree
+from ci.boot import results
+
+
+@pytest.fixture(scope='module')
+def parser():
+    return results.load_parser(kernel_tree())
+
+
+def by_name(suites):
+    return {s.name: s for s in suites}
+
+
+def test_kunit_suites_of_a_passing_boot(parser):
+    suites = by_name(results.kunit_suites(parser, fixture('console-pass.log')))
+    assert list(suites) == ['io-pgtable-arm-test', 'amdv1_fmt_test']
+    lpae, amdv1 = suites['io-pgtable-arm-test'], suites['amdv1_fmt_test']
+    assert (lpae.passed, lpae.failed, lpae.skipped, lpae.errors) == (1, 0, 0, [])
+    assert (amdv1.passed, amdv1.failed, amdv1.skipped, amdv1.errors) == (2, 0, 1, [])
+    assert lpae.seconds == 2.5      # "# Subtest:" at 2.000101, "ok 1" at 4.500001
+    assert amdv1.seconds == 0.5
+    assert lpae.ok and amdv1.ok
+
+
+def test_kunit_failure_and_a_suite_cut_short(parser):
+    suites = by_name(results.kunit_suites(parser, fixture('console-fail.log')))
+    lpae = suites['io-pgtable-arm-test']
+    assert (lpae.passed, lpae.failed) == (0, 1) and not lpae.ok
+    # vtdss_iommu_test planned 4 cases; the console stops after one.
+    vtdss = suites['vtdss_iommu_test']
+    assert vtdss.passed == 1 and vtdss.errors and not vtdss.ok
+
+
+def test_no_ktap_at_all_gives_no_suites(parser):
+    assert results.kunit_suites(parser, '[    1.0] Run /init as init process\n') == []
+
+
+def test_sections_split_at_markers():
+    found = results.sections(fixture('results-sample.log'))
+    assert list(found) == ['iommufd', 'vfio', 'iommufd_fail_nth', 'dmesg']
+    assert (found['iommufd'].rc, found['iommufd'].seconds) == (0, 12.34)
+    assert found['iommufd'].lines[0] == 'TAP version 13'
+    assert found['iommufd'].lines[-1].startswith('# Totals:')
+    # its END never came: the next BEGIN closes nothing
+    assert found['iommufd_fail_nth'].rc is None
+    assert results.finished(fixture('results-sample.log'))
+    assert not results.finished('@@@ BEGIN iommufd\n')
+
+
+def test_tap_suites(parser):
+    found = results.sections(fixture('results-sample.log'))
+    iommufd = results.tap_suite(parser, found['iommufd'])
+    assert (iommufd.passed, iommufd.failed, iommufd.skipped) == (2, 0, 1)
+    assert iommufd.seconds == 12.34 and iommufd.ok
+
+    vfio = results.tap_suite(parser, found['vfio'])
+    assert (vfio.passed, vfio.failed) == (1, 1)
+    assert 'exit code 1' in vfio.errors and not vfio.ok
+
+    nth = results.tap_suite(parser, found['iommufd_fail_nth'])
+    assert nth.passed == 2 and 'did not finish' in nth.errors
+    assert any('crashed' in e for e in nth.errors)   # 2 of the 4 planned are missing
+
+
+def test_tap_suite_with_no_tap_output(parser):
+    section = results.Section('vfio', ['Bail out! /dev/vfio/vfio: No such file'], 1, 0.1)
+    suite = results.tap_suite(parser, section)
+    assert not suite.ok and suite.passed == 0
+
+
+def test_exit_code_4_is_kselftest_skip_not_an_error(parser):
+    section = results.Section('x', ['TAP version 13', '1..1', 'ok 1 a # SKIP no device'], 4, 1.0)
+    suite = results.tap_suite(parser, section)
+    assert suite.errors == [] and suite.skipped == 1
+    assert not suite.ok   # but nothing passed, so it does not count as a pass
+
+
+def test_v7s_selftest_line():
+    assert results.v7s_suite(fixture('console-pass.log')).passed == 1
+    failed = results.v7s_suite(fixture('console-fail.log'))
+    assert (failed.passed, failed.failed) == (0, 1)
+    assert results.v7s_suite('[ 1.0] nothing here\n') is None
