@@ -338,6 +338,11 @@ def chunks(src):
             kind, names = _classify(plain, src)
         else:
             kind, names = "other", []
+        # A #define inside a definition (io_pgtable_cfg's quirk bits) is
+        # found through the definition that holds it.
+        names = list(names) + [m.group(1) for m in (
+            re.match(r"#\s*define\s+(\w+)", b.text) for b in body
+            if b.kind == "pp") if m]
         start, end = tokens[i].start, tokens[chunk_end].end
         out.append(Chunk(kind, [x for x in names if x], start, end,
                          src[start:end], _uses(body)))
