@@ -174,6 +174,14 @@ def _sha256(path: pathlib.Path) -> str:
     return digest.hexdigest()
 
 
+def _dpkg_arch() -> str:
+    try:
+        return subprocess.run(['dpkg', '--print-architecture'], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return 'amd64'
+
+
 def fetch_deb(kver: str, log=print) -> tuple[Package, pathlib.Path]:
     """Download (or reuse) linux-source-<kver>; returns the package and the .deb."""
     if kver not in KVER_SUITES:
@@ -184,7 +192,10 @@ def fetch_deb(kver: str, log=print) -> tuple[Package, pathlib.Path]:
     name = f'linux-source-{kver}'
     debs = cache_dir() / 'debs'
     debs.mkdir(parents=True, exist_ok=True)
-    index_url = f'{mirror}/dists/{suite}/main/binary-all/Packages.xz'
+    # Architecture-all packages are listed in every binary-<arch> index; the
+    # binary-all index of a suite with No-Support-for-Architecture-all may
+    # lag behind (seen on bookworm-security), so read the machine's own.
+    index_url = f'{mirror}/dists/{suite}/main/binary-{_dpkg_arch()}/Packages.xz'
     log(f'index: {index_url}')
     try:
         with urllib.request.urlopen(index_url, timeout=60) as resp:
