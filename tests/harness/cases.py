@@ -10,6 +10,8 @@ sizes    the leaf sizes of the hardware format: check IDs carry them as a
          path component, and every one must be checked
 base_drops_offset  the unconverted function loses the sub-page offset (it
          is one of the things the conversion fixes)
+probes   macro -> regex: the macro is defined for the test main when the
+         extracted text matches (which ops members the tree has)
 step     the id of the generator/series.toml step that converts it, where
          the step does not list the function in its covers
 """
@@ -28,6 +30,7 @@ class Case:
     cflags: list = field(default_factory=list)
     base_drops_offset: bool = False
     step: str = None
+    probes: dict = field(default_factory=dict)
 
     @property
     def source(self):
@@ -38,6 +41,10 @@ class Case:
         """The driver's own .c file (the last one listed)."""
         return self.files[-1]
 
+
+# Which members struct io_pgtable_ops has in the tree.
+IOPGTABLE_OPS_LENGTH = r"\(\*iova_to_phys_length\)\s*\(struct io_pgtable_ops"
+IOPGTABLE_OPS_OLD = r"\(\*iova_to_phys\)\s*\(struct io_pgtable_ops"
 
 CASES = [
     Case("exynos", ["drivers/iommu/exynos-iommu.c"],
@@ -121,4 +128,12 @@ CASES = [
                 "dart_get_last_index", "iopte_deref", "DART_GRANULE",
                 "DART_MAX_TABLE_BITS"],
          step="io-pgtable-dart"),
+    Case("msm", ["include/linux/io-pgtable.h",
+                 "drivers/iommu/msm_iommu_hw-8xxx.h",
+                 "drivers/iommu/msm_iommu.h", "drivers/iommu/msm_iommu.c"],
+         "msm_iommu_iova_to_phys", ["4K", "16M"],
+         roots=["CTX_SHIFT", "V2PPR", "PAR", "CTX_TLBIALL", "FAULT",
+                "PAR_NOFAULT_SS", "V2Pxx_VA"],
+         probes={"HARNESS_OPS_LENGTH": IOPGTABLE_OPS_LENGTH,
+                 "HARNESS_OPS_OLD": IOPGTABLE_OPS_OLD}),
 ]

@@ -256,12 +256,12 @@ def _classify(tokens, src):
         head = tokens[:paren]
         if head and head[-1].kind == "id":
             name = head[-1].text
+            # A defining macro: [static] DEFINE_SPINLOCK(x);
+            if (name.startswith("DEFINE_") or name == "LIST_HEAD") and \
+                    tokens[paren + 1].kind == "id":
+                return "variable", [tokens[paren + 1].text]
             if len(head) == 1:
-                # A macro call such as DEFINE_SPINLOCK(x); or MODULE_X(...);
-                if (name.startswith("DEFINE_") or name == "LIST_HEAD") and \
-                        tokens[paren + 1].kind == "id":
-                    return "variable", [tokens[paren + 1].text]
-                return "other", []
+                return "other", []      # MODULE_LICENSE(...); and such
             return "prototype", [name]
         return "variable", [_declarator_name(tokens)]
     name = _declarator_name(tokens)

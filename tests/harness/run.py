@@ -117,6 +117,9 @@ def run_case(tree, case, mutate=None, workdir=None, cc="gcc"):
             str(HERE / "mains" / case.source), "-o", str(exe)]
         if mode == "legacy":
             cmd.insert(1, "-DHARNESS_LEGACY=1")
+        for macro, pattern in case.probes.items():
+            if re.search(pattern, text):
+                cmd.insert(1, "-D%s=1" % macro)
         built = subprocess.run(cmd, capture_output=True, text=True)
         if built.returncode:
             result.error = "compile failed (%s):\n%s" % (src, built.stderr)
