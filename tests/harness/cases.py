@@ -136,4 +136,8 @@ CASES = [
                 "PAR_NOFAULT_SS", "V2Pxx_VA"],
          probes={"HARNESS_OPS_LENGTH": IOPGTABLE_OPS_LENGTH,
                  "HARNESS_OPS_OLD": IOPGTABLE_OPS_OLD}),
+    Case("mtk", ["include/linux/io-pgtable.h", "drivers/iommu/mtk_iommu.c"],
+         "mtk_iommu_iova_to_phys", ["4K", "64K", "1M", "16M"],
+         probes={"HARNESS_OPS_LENGTH": IOPGTABLE_OPS_LENGTH,
+                 "HARNESS_OPS_OLD": IOPGTABLE_OPS_OLD}),
 ]

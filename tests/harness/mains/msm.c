@@ -5,8 +5,8 @@
  * register file: a V2PPR write translates the page through a list of
  * mappings and sets PAR as the ARMv7 PAR reads, PA[31:12] for a page or
  * section, PA[31:24] with NOFAULT_SS for a supersection, FAULT for a miss.
- * The domain's io-pgtable ops answer from the same mappings, so a
- * conversion may use either.  PAR can only tell 4K from 16M, so those are
+ * The domain's io-pgtable (model_iop.h) answers from the same mappings,
+ * so a conversion may use either.  PAR can only tell 4K from 16M, so those are
  * the sizes checked; a fault, an empty context list and a clock that does
  * not enable must all give PHYS_ADDR_MAX.
  */
@@ -20,6 +20,7 @@ static void clk_disable(struct clk *clk) { }
 
 #include HARNESS_EXTRACTED
 #include "harness.h"
+#include "model_iop.h"
 
 #define CTX 1			/* the context bank of the test's master */
 
@@ -29,25 +30,9 @@ static struct msm_iommu_ctx_dev master;
 static u32 regs[2][1 << CTX_SHIFT >> 2];
 static int clk_error;
 
-static struct mapping {
-	u32 va, size;
-	u64 pa;
-} maps[4];
-static int nr_maps;
-
 static int clk_enable(struct clk *clk)
 {
 	return clk_error;
-}
-
-static struct mapping *find(u64 va)
-{
-	int i;
-
-	for (i = 0; i < nr_maps; i++)
-		if (va >= maps[i].va && va - maps[i].va < maps[i].size)
-			return &maps[i];
-	return NULL;
 }
 
 static u32 *reg(const volatile void *addr)
@@ -75,7 +60,7 @@ static void writel(u32 val, volatile void *addr)
 	if ((off & ((1 << CTX_SHIFT) - 1)) == V2PPR) {
 		int ctx = off >> CTX_SHIFT;
 		u32 va = val & V2Pxx_VA;
-		struct mapping *m = find(va);
+		struct model_mapping *m = model_find(va);
 		u32 *par = &regs[ctx][PAR / 4];
 
 		if (!m)
@@ -83,47 +68,9 @@ static void writel(u32 val, volatile void *addr)
 		else if (m->size == SZ_16M)
 			*par = (u32)(m->pa & 0xff000000) | PAR_NOFAULT_SS;
 		else
-			*par = (u32)((m->pa + (va - m->va)) & 0xfffff000);
+			*par = (u32)((m->pa + (va - m->iova)) & 0xfffff000);
 	}
 }
-
-/* The domain's v7s tables, as far as a software walk would see them. */
-static phys_addr_t model_walk(unsigned long iova, size_t *length)
-{
-	struct mapping *m = find(iova);
-
-	if (!m)
-		return PHYS_ADDR_MAX;
-	*length = m->size;
-	return m->pa + (iova - m->va);
-}
-
-#ifdef HARNESS_OPS_LENGTH
-static phys_addr_t ops_iova_to_phys_length(struct io_pgtable_ops *ops,
-					   unsigned long iova, size_t *length)
-{
-	return model_walk(iova, length);
-}
-#endif
-#ifdef HARNESS_OPS_OLD
-static phys_addr_t ops_iova_to_phys(struct io_pgtable_ops *ops,
-				    unsigned long iova)
-{
-	size_t length;
-	phys_addr_t phys = model_walk(iova, &length);
-
-	return phys == PHYS_ADDR_MAX ? 0 : phys;
-}
-#endif
-
-static struct io_pgtable_ops ops = {
-#ifdef HARNESS_OPS_LENGTH
-	.iova_to_phys_length = ops_iova_to_phys_length,
-#endif
-#ifdef HARNESS_OPS_OLD
-	.iova_to_phys = ops_iova_to_phys,
-#endif
-};
 
 static phys_addr_t lookup(u64 iova, size_t *length)
 {
@@ -139,7 +86,7 @@ int main(void)
 {
 	INIT_LIST_HEAD(&priv.list_attached);
 	INIT_LIST_HEAD(&iommu.ctx_list);
-	priv.iop = &ops;
+	priv.iop = &model_ops;
 	iommu.base = regs;
 	master.num = CTX;
 	list_add_tail(&iommu.dom_node, &priv.list_attached);
@@ -148,8 +95,8 @@ int main(void)
 	check_hole("msm/hole/no-context", 0x10000000);
 
 	list_add_tail(&master.list, &iommu.ctx_list);
-	maps[nr_maps++] = (struct mapping){ 0x10003000, SZ_4K, 0x87654000 };
-	maps[nr_maps++] = (struct mapping){ 0x21000000, SZ_16M, 0xc5000000 };
+	model_map(0x10003000, SZ_4K, 0x87654000);
+	model_map(0x21000000, SZ_16M, 0xc5000000);
 
 	check_leaf_offsets("msm/4K", 0x10003000, 0x87654000, SZ_4K);
 	check_leaf_offsets("msm/16M", 0x21000000, 0xc5000000, SZ_16M);
