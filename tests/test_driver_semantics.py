@@ -50,7 +50,7 @@ def result(tree, case, mutation=None):
     """Harness result for case in tree, built once per session."""
     key = (tree, case.name, mutation)
     if key not in _results:
-        mutate = MUTATIONS[mutation] if mutation else None
+        mutate = mutator(mutation) if mutation else None
         _results[key] = harness.run_case(tree, case, mutate)
     return _results[key]
 
@@ -171,42 +171,73 @@ def test_base_tree_fails(case):
     assert r.returncode != 0
 
 
-def _double_length(text):
-    out, n = re.subn(r"\*\s*length\s*=\s*([^;]+);", r"*length = (\1) << 1;",
-                     text)
-    if not n:
-        raise ValueError("no *length assignment in the function")
-    return out
+LENGTH_STORE = r"\*\s*length\s*=\s*([^;]+);"
+ERROR_VALUE = r"\bPHYS_ADDR_MAX\b"
 
 
-def _zero_error(text):
-    out, n = re.subn(r"\bPHYS_ADDR_MAX\b", "0", text)
-    if not n:
-        raise ValueError("no PHYS_ADDR_MAX in the function")
-    return out
+def _nth_sub(pattern, repl, text, n):
+    """text with only the n-th match of pattern replaced."""
+    matches = list(re.finditer(pattern, text))
+    if n >= len(matches):
+        raise ValueError("no match %d of %s in the function" % (n, pattern))
+    m = matches[n]
+    return text[:m.start()] + m.expand(repl) + text[m.end():]
 
 
-MUTATIONS = {"double-length": _double_length, "zero-error": _zero_error}
+MUTATIONS = {
+    # one *length store over-reports twice the size
+    "double-length": (LENGTH_STORE, r"*length = (\1) << 1;"),
+    # one error return goes back to the old 0
+    "zero-error": (ERROR_VALUE, "0"),
+}
+
+
+def mutator(mutation):
+    kind, n = mutation
+    pattern, repl = MUTATIONS[kind]
+    return lambda text: _nth_sub(pattern, repl, text, n)
+
+
+def occurrences(tree, case, pattern):
+    """How often pattern occurs in the converted function of case."""
+    source = harness.load_source(tree, case)
+    return len(re.findall(pattern, source.get(harness.converted_name(case)).text))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_over_reported_length_is_caught(case):
-    """The converted function with every *length doubled must fail the
-    length checks: they cannot pass whatever the function says."""
-    converted(_tree("IOVA_TREE"), case)
-    case_fn = case.function + "_length"
-    r = result(_tree("IOVA_TREE"), case, "double-length")
-    assert not r.error, "%s: %s" % (case_fn, r.error)
-    length = [i for i in r.checks if kind(i) in LENGTH_KINDS]
-    assert r.failed(length), "doubling %s's length went unnoticed" % case_fn
+def test_each_over_reported_length_is_caught(case):
+    """Doubling any single *length store of the converted function must
+    fail a length check: every branch that sets a length is exercised."""
+    tree = _tree("IOVA_TREE")
+    converted(tree, case)
+    n = occurrences(tree, case, LENGTH_STORE)
+    assert n, "%s_length stores no *length" % case.function
+    escaped = []
+    for k in range(n):
+        r = result(tree, case, ("double-length", k))
+        assert not r.error, r.error
+        if not r.failed([i for i in r.checks if kind(i) in LENGTH_KINDS]):
+            escaped.append(k)
+    assert not escaped, "doubling *length store(s) %s of %s went unnoticed" % (
+        escaped, case.function + "_length")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_error_as_zero_is_caught(case):
-    """The converted function with PHYS_ADDR_MAX turned back into 0 must
-    fail the hole checks."""
-    converted(_tree("IOVA_TREE"), case)
-    r = result(_tree("IOVA_TREE"), case, "zero-error")
-    assert not r.error, r.error
-    holes = [i for i in r.ids("hole") if kind(i) == "error"]
-    assert r.failed(holes), "returning 0 for holes went unnoticed"
+def test_each_error_as_zero_is_caught(case):
+    """Turning any single PHYS_ADDR_MAX of the converted function back into
+    0 must fail a hole check: every error path is exercised."""
+    tree = _tree("IOVA_TREE")
+    converted(tree, case)
+    n = occurrences(tree, case, ERROR_VALUE)
+    if not n:
+        pytest.skip("%s_length has no PHYS_ADDR_MAX of its own (it passes "
+                    "the walk's result on)" % case.function)
+    escaped = []
+    for k in range(n):
+        r = result(tree, case, ("zero-error", k))
+        assert not r.error, r.error
+        holes = [i for i in r.ids("hole") if kind(i) == "error"]
+        if not r.failed(holes):
+            escaped.append(k)
+    assert not escaped, "PHYS_ADDR_MAX number %s of %s is never checked" % (
+        escaped, case.function + "_length")
