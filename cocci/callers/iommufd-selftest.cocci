@@ -6,7 +6,7 @@
 // Options: --no-includes
 
 @check@
-identifier mock, io_phys, iova, page_size, rc, out;
+identifier mock, io_phys, iova, rc, out;
 @@
  iommufd_test_md_check_pa(...)
  {

@@ -2,17 +2,23 @@
 /// drm/panfrost: panfrost_mmu_unmap() asks whether the first byte of a heap
 /// chunk is mapped through ops->iova_to_phys_length.  Only the sentinel of
 /// the test changes: PHYS_ADDR_MAX, not 0, means "not mapped".
+///
+/// The test no longer fits one line; the manifest runs this rule with
+/// --smpl-spacing so that the line break and indentation below are kept.
 //
-// Options: --no-includes
+// Options: --no-includes --smpl-spacing
 
 @probe@
-identifier ops, iova;
+identifier ops, iova, bo;
 @@
  panfrost_mmu_unmap(...)
  {
  <...
--ops->iova_to_phys(ops, iova)
-+ops->iova_to_phys_length(ops, iova, &mapped_len) != PHYS_ADDR_MAX
+-if (!bo->is_heap || ops->iova_to_phys(ops, iova)) {
++if (!bo->is_heap ||
++		    ops->iova_to_phys_length(ops, iova, &mapped_len) != PHYS_ADDR_MAX) {
+ ...
+ }
  ...>
  }
 
@@ -22,6 +28,7 @@ expression E;
 @@
  panfrost_mmu_unmap(...)
  {
+ ...
  struct io_pgtable_ops *ops = E;
 +size_t mapped_len;
  ...

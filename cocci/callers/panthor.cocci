@@ -3,18 +3,24 @@
 /// unmap by probing through ops->iova_to_phys_length.  Only the sentinel of
 /// the test changes: PHYS_ADDR_MAX, not 0, means "not mapped".  The probed
 /// address, base included, stays as it is.
+///
+/// The test no longer fits one line; the manifest runs this rule with
+/// --smpl-spacing so that the line break and indentation below are kept.
 //
-// Options: --no-includes
+// Options: --no-includes --smpl-spacing
 
 @probe@
-identifier ops;
-expression A;
+identifier ops, unmapped_sz;
+expression A, L;
 @@
  panthor_vm_unmap_pages(...)
  {
  <...
--!ops->iova_to_phys(ops, A)
-+ops->iova_to_phys_length(ops, A, &mapped_len) == PHYS_ADDR_MAX
+-while (!ops->iova_to_phys(ops, A + unmapped_sz) &&
++while (ops->iova_to_phys_length(ops, A + unmapped_sz,
++						&mapped_len) == PHYS_ADDR_MAX &&
+ 		unmapped_sz < L)
+ 	unmapped_sz += SZ_4K;
  ...>
  }
 
