@@ -9,6 +9,7 @@ the same tree on every machine.
 """
 
 import dataclasses
+import fcntl
 import hashlib
 import lzma
 import os
@@ -237,5 +238,11 @@ def unpack(pkg: Package, deb: pathlib.Path, log=print) -> pathlib.Path:
 
 
 def source_tree(kver: str, log=print) -> pathlib.Path:
-    pkg, deb = fetch_deb(kver, log)
-    return unpack(pkg, deb, log)
+    """The cached git tree of linux-source-<kver>, fetched and unpacked if needed."""
+    cache_dir().mkdir(parents=True, exist_ok=True)
+    # Two runs at once (make series while make test runs) must not unpack
+    # into the same place: the second waits for the first.
+    with open(cache_dir() / f'.lock-linux-source-{kver}', 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        pkg, deb = fetch_deb(kver, log)
+        return unpack(pkg, deb, log)
