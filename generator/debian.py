@@ -221,7 +221,10 @@ def unpack(pkg: Package, deb: pathlib.Path, log=print) -> pathlib.Path:
                                                     check=False):
         return dest
     log(f'unpack: {deb.name} -> {dest}')
-    with tempfile.TemporaryDirectory(dir=cache_dir()) as tmp:
+    prefix = f'unpack-{deb.stem}-'
+    for stale in cache_dir().glob(prefix + '*'):     # a run killed mid-unpack
+        shutil.rmtree(stale, ignore_errors=True)
+    with tempfile.TemporaryDirectory(dir=cache_dir(), prefix=prefix) as tmp:
         tmpdir = pathlib.Path(tmp)
         subprocess.run(['dpkg-deb', '-x', str(deb), str(tmpdir / 'deb')], check=True)
         tarballs = list((tmpdir / 'deb/usr/src').glob('linux-source-*.tar.*'))
