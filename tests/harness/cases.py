@@ -12,6 +12,8 @@ base_drops_offset  the unconverted function loses the sub-page offset (it
          is one of the things the conversion fixes)
 probes   macro -> regex: the macro is defined for the test main when the
          extracted text matches (which ops members the tree has)
+main     the test main (mains/<main>.c) when it is not the case's name: a
+         "-32" case reruns a main with -m32, for a 32-bit size_t
 step     the id of the generator/series.toml step that converts it, where
          the step does not list the function in its covers
 """
@@ -31,10 +33,11 @@ class Case:
     base_drops_offset: bool = False
     step: str = None
     probes: dict = field(default_factory=dict)
+    main: str = None
 
     @property
     def source(self):
-        return self.name + ".c"
+        return (self.main or self.name) + ".c"
 
     @property
     def driver(self):
@@ -140,4 +143,11 @@ CASES = [
          "mtk_iommu_iova_to_phys", ["4K", "64K", "1M", "16M"],
          probes={"HARNESS_OPS_LENGTH": IOPGTABLE_OPS_LENGTH,
                  "HARNESS_OPS_OLD": IOPGTABLE_OPS_OLD}),
+    # 32-bit size_t: a 64G aperture and a whole-space mapping must clamp
+    Case("fsl_pamu-32", ["drivers/iommu/fsl_pamu_domain.c"],
+         "fsl_pamu_iova_to_phys", ["aperture"], main="fsl_pamu",
+         cflags=["-m32"]),
+    Case("virtio-32", ["drivers/iommu/virtio-iommu.c"],
+         "viommu_iova_to_phys", ["interval"], main="virtio",
+         cflags=["-m32"]),
 ]

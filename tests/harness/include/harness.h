@@ -64,8 +64,10 @@ static void *alloc_low(size_t size, size_t align)
 
 	if (!arena) {
 		arena = mmap(NULL, arena_size, PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
-		if (arena == MAP_FAILED || (uintptr_t)arena + arena_size > (1ULL << 32)) {
+			     MAP_PRIVATE | MAP_ANONYMOUS |
+			     (sizeof(void *) > 4 ? MAP_32BIT : 0), -1, 0);
+		if (arena == MAP_FAILED ||
+		    (u64)(uintptr_t)arena + arena_size > (1ULL << 32)) {
 			fprintf(stderr, "cannot map page table memory below 4 GiB\n");
 			exit(2);
 		}

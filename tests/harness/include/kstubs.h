@@ -3,14 +3,16 @@
  * Just enough of the kernel API to compile a driver's iova_to_phys
  * function, and the definitions it drags in, as a host program.
  *
- * Written for the harness, not copied: types have the widths of a 64-bit
- * kernel with CONFIG_PHYS_ADDR_T_64BIT, locks do nothing (the harness is
+ * Written for the harness, not copied: long and size_t are the host's (a
+ * case built with -m32 checks a 32-bit size_t), phys_addr_t and dma_addr_t
+ * are 64-bit as with CONFIG_PHYS_ADDR_T_64BIT, locks do nothing (the harness is
  * single threaded), and the linear map is the identity so that page tables
  * built in host memory below 4 GiB can be followed by physical address.
  */
 #ifndef HARNESS_KSTUBS_H
 #define HARNESS_KSTUBS_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,7 +50,9 @@ typedef struct { int unused; } refcount_t;
 #define S32_MAX		((s32)(U32_MAX >> 1))
 
 /* ------------------------------------------------------------ config */
+#ifdef __LP64__
 #define CONFIG_64BIT 1
+#endif
 #define CONFIG_PHYS_ADDR_T_64BIT 1
 #define CONFIG_ARCH_DMA_ADDR_T_64BIT 1
 /* IS_ENABLED(): 1 for an option defined to 1, else 0 (kconfig style). */
@@ -102,7 +106,7 @@ typedef struct { int unused; } refcount_t;
 #define lockdep_assert_held(l) do { (void)(l); } while (0)
 
 /* ------------------------------------------------------------ bits */
-#define BITS_PER_LONG 64
+#define BITS_PER_LONG (8 * __SIZEOF_LONG__)
 #define BITS_PER_LONG_LONG 64
 #define BIT(n) (1UL << (n))
 #define BIT_ULL(n) (1ULL << (n))
@@ -126,7 +130,7 @@ static inline int fls(unsigned int x) { return x ? 32 - __builtin_clz(x) : 0; }
 static inline int fls64(u64 x) { return x ? 64 - __builtin_clzll(x) : 0; }
 static inline int fls_long(unsigned long x) { return fls64(x); }
 static inline unsigned long __ffs(unsigned long x) { return __builtin_ctzl(x); }
-static inline unsigned long __fls(unsigned long x) { return 63 - __builtin_clzl(x); }
+static inline unsigned long __fls(unsigned long x) { return BITS_PER_LONG - 1 - __builtin_clzl(x); }
 static inline u64 __ffs64(u64 x) { return __builtin_ctzll(x); }
 #define ilog2(n) ((int)(fls64((u64)(n)) - 1))
 #define is_power_of_2(n) ((n) != 0 && (((n) & ((n) - 1)) == 0))

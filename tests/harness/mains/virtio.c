@@ -23,6 +23,10 @@ static phys_addr_t lookup(u64 iova, size_t *length)
 #endif
 }
 
+/* The top of the iova space: interval tree nodes are unsigned long. */
+#define TOP ((u64)ULONG_MAX)
+#define HALF (TOP / 2 + 1)
+
 static void reset(void)
 {
 	dom.mappings = RB_ROOT_CACHED;
@@ -90,28 +94,28 @@ int main(void)
 	check_hole("virtio/hole/far", 0x90000000);
 
 	/* an identity node over the whole space (viommu_domain_map_identity
-	 * style): 2^64 does not fit a size_t */
+	 * style): its size does not fit a size_t */
 	reset();
-	map(0, ~0ULL, 0);
-	check_in("virtio/interval/identity-all/low", 0x12345678, 0, ~0ULL, 0);
-	check_in("virtio/interval/identity-all/high", 0xfedcba9876543210ULL,
-		 0, ~0ULL, 0);
-	check_in("virtio/interval/identity-all/top", ~0ULL, 0, ~0ULL, 0);
+	map(0, TOP, 0);
+	check_in("virtio/interval/identity-all/low", 0x12345678, 0, TOP, 0);
+	check_in("virtio/interval/identity-all/high", TOP - 0x123456789abcdefULL % HALF,
+		 0, TOP, 0);
+	check_in("virtio/interval/identity-all/top", TOP, 0, TOP, 0);
 
 	/* identity node that ends at the top of the space */
 	reset();
-	map(0x8000000000000000ULL + 0x5000, ~0ULL, 0x8000000000000000ULL + 0x5000);
-	check_in("virtio/interval/identity-top/mid", 0xc000000000001234ULL,
-		 0x8000000000005000ULL, ~0ULL, 0x8000000000005000ULL);
-	check_in("virtio/interval/identity-top/edge", 0x8000000000005001ULL,
-		 0x8000000000005000ULL, ~0ULL, 0x8000000000005000ULL);
-	check_hole("virtio/hole/below-identity-top", 0x8000000000004fffULL);
+	map(HALF + 0x5000, TOP, HALF + 0x5000);
+	check_in("virtio/interval/identity-top/mid", HALF + HALF / 2 + 0x1234,
+		 HALF + 0x5000, TOP, HALF + 0x5000);
+	check_in("virtio/interval/identity-top/edge", HALF + 0x5001,
+		 HALF + 0x5000, TOP, HALF + 0x5000);
+	check_hole("virtio/hole/below-identity-top", HALF + 0x4fff);
 
 	/* random nodes (any size and alignment), a random iova in each */
 	for (i = 0; i < 200; i++) {
-		u64 first = rnd() >> (rnd() % 64);
-		u64 span = rnd() >> (rnd() % 64);
-		u64 last = first + span < first ? ~0ULL : first + span;
+		u64 first = (unsigned long)(rnd() >> (rnd() % 64));
+		u64 span = (unsigned long)(rnd() >> (rnd() % 64));
+		u64 last = first + span > TOP ? TOP : first + span;
 		u64 paddr = rnd() & 0xffffffffff000ULL;
 		u64 iova;
 
