@@ -92,6 +92,25 @@ def extracted_text(tree, case, mutate=None):
     return mode, source.extract(roots, case.exclude, replace)
 
 
+_toolchain = {}
+
+
+def toolchain_problem(cflags, cc="gcc"):
+    """Why cc cannot build and run a program with cflags here ('' if it
+    can): -m32 needs gcc-multilib."""
+    key = (cc, tuple(cflags))
+    if key not in _toolchain:
+        with tempfile.TemporaryDirectory(prefix="iova-harness-cc-") as tmp:
+            src = Path(tmp) / "t.c"
+            src.write_text("#include <stdio.h>\nint main(void) { return 0; }\n")
+            cmd = [cc] + list(cflags) + [str(src), "-o", str(Path(tmp) / "t")]
+            built = subprocess.run(cmd, capture_output=True, text=True)
+            _toolchain[key] = "" if built.returncode == 0 else (
+                "%s cannot build with %s (gcc-multilib missing?): %s" % (
+                    cc, " ".join(cflags), built.stderr.strip()[-300:]))
+    return _toolchain[key]
+
+
 def run_case(tree, case, mutate=None, workdir=None, cc="gcc"):
     result = Result(case.name)
     try:
