@@ -1,0 +1,1 @@
+/* overlay: empty on purpose: "replace" with it removes the definition */
