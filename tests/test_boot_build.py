@@ -22,29 +22,41 @@ def test_tree_key_is_stable_readable_and_unique(tmp_path):
     assert build.tree_key(tmp_path / 'link') == build.tree_key(a)
 
 
-def test_build_script_mounts_the_tree_read_only_at_the_shared_path():
-    script = build.build_script(build.ARCHES['x86_64'], Path('/trees/t'),
-                                Path('/cache/obj/t-1'), Path('/cache/mnt'))
-    lines = script.splitlines()
-    assert lines[:4] == ['set -e', 'mount --bind /trees/t /cache/mnt/src',
-                         'mount -o remount,bind,ro /cache/mnt/src',
-                         'mount --bind /cache/obj/t-1 /cache/mnt/obj']
-    kernel = next(l for l in lines if l.endswith(' bzImage'))
-    assert kernel.startswith('nice -n 10 make -C /cache/mnt/src O=/cache/mnt/obj')
+def test_namespace_script_mounts_the_tree_read_only_at_the_shared_path():
+    script = build.namespace_script(Path('/trees/t'), Path('/cache/obj/t-1'),
+                                    Path('/cache/mnt'), ['make x', 'make y'])
+    assert script.splitlines() == [
+        'set -e', 'mount --bind /trees/t /cache/mnt/src',
+        'mount -o remount,bind,ro /cache/mnt/src',
+        'mount --bind /cache/obj/t-1 /cache/mnt/obj', 'make x', 'make y']
+
+
+def test_x86_64_configure_and_build_steps():
+    arch, src, obj = build.ARCHES['x86_64'], Path('/m/src'), Path('/m/obj')
+    configure = build.configure_steps(arch, src, obj)
+    assert configure[0].endswith('-s x86_64_defconfig kvm_guest.config')
+    assert 'merge_config.sh' in configure[1]
+    assert configure[1].endswith(f'{build.HERE}/common.config {build.HERE}/x86_64.config'
+                                 ' >/dev/null')
+    assert configure[2].endswith('olddefconfig')
+    steps = build.build_steps(arch, src, obj)
+    kernel = next(l for l in steps if l.endswith(' bzImage'))
+    assert kernel.startswith('nice -n 10 make -C /m/src O=/m/obj ARCH=x86')
     assert "'CC=ccache gcc'" in kernel and f'-j{build.JOBS}' in kernel
-    assert any('x86_64_defconfig kvm_guest.config' in l for l in lines)
-    assert any('merge_config.sh' in l and l.endswith('x86_64.config >/dev/null')
-               for l in lines)
-    assert any(l.endswith('headers_install') for l in lines)
-    selftests = next(l for l in lines if 'selftests/iommu' in l)
-    assert 'LDFLAGS=-static' in selftests and '/cache/mnt/obj/usr/include' in selftests
+    assert any(l.endswith('headers_install') for l in steps)
+    selftests = next(l for l in steps if 'selftests/iommu' in l)
+    assert 'LDFLAGS=-static' in selftests and "'KHDR_INCLUDES=-isystem /m/obj/usr/include'" in selftests
+    assert steps[-1].startswith('gcc -static') and steps[-1].endswith('vfio_map_test.c')
 
 
-def test_arm64_script_cross_compiles():
-    script = build.build_script(build.ARCHES['arm64'], Path('/t'), Path('/o'), Path('/m'))
+def test_arm64_steps_cross_compile():
+    arch = build.ARCHES['arm64']
+    script = '\n'.join(build.configure_steps(arch, Path('/s'), Path('/o')) +
+                        build.build_steps(arch, Path('/s'), Path('/o')))
     assert "'CC=ccache aarch64-linux-gnu-gcc'" in script
     assert 'ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-' in script
     assert 'aarch64-linux-gnu-gcc -static' in script
+    assert script.splitlines()[0].endswith('-s defconfig')
 
 
 def elf(tmp_path, name, interp):

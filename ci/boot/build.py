@@ -81,22 +81,23 @@ def _make(arch: Arch, src: Path, obj: Path, *args: str) -> str:
             + list(args))
 
 
-def build_script(arch: Arch, tree: Path, obj_dir: Path, mnt: Path) -> str:
-    """The shell script run inside the mount namespace."""
-    src, obj = mnt / 'src', mnt / 'obj'
-    tests = obj / 'ci-tests'
+def configure_steps(arch: Arch, src: Path, obj: Path) -> list[str]:
+    """defconfig (+ kvm_guest.config), then the fragments, then olddefconfig."""
     frags = ' '.join(str(f) for f in config.fragments(arch.name))
-    khdr = f'-isystem {obj}/usr/include'
-    gcc = f'{arch.cross_compile}gcc'
-    return '\n'.join([
-        'set -e',
-        f'mount --bind {shlex.quote(str(tree))} {src}',
-        f'mount -o remount,bind,ro {src}',
-        f'mount --bind {obj_dir} {obj}',
+    return [
         _make(arch, src, obj, '-s', *arch.config_targets),
         # merge_config.sh writes temporary files into the current directory
-        f'cd {obj} && {src}/scripts/kconfig/merge_config.sh -m -O {obj} {obj}/.config {frags} >/dev/null',
+        f'cd {obj} && {src}/scripts/kconfig/merge_config.sh -m -O {obj} '
+        f'{obj}/.config {frags} >/dev/null',
         _make(arch, src, obj, '-s', 'olddefconfig'),
+    ]
+
+
+def build_steps(arch: Arch, src: Path, obj: Path) -> list[str]:
+    """Kernel image, uapi headers, static test programs."""
+    tests = obj / 'ci-tests'
+    khdr = f'-isystem {obj}/usr/include'
+    return [
         'echo "kernel build start $(date +%s.%N)"',
         'nice -n 10 ' + _make(arch, src, obj, f'-j{JOBS}', arch.image_target),
         'echo "kernel build end $(date +%s.%N)"',
@@ -105,9 +106,20 @@ def build_script(arch: Arch, tree: Path, obj_dir: Path, mnt: Path) -> str:
         f'nice -n 10 make -C {src}/tools/testing/selftests/iommu OUTPUT={tests} '
         f'ARCH={arch.kernel_arch} CROSS_COMPILE={arch.cross_compile} '
         f'{shlex.quote("KHDR_INCLUDES=" + khdr)} LDFLAGS=-static',
-        f'{gcc} -static -O2 -Wall -Wextra -Werror {khdr} '
+        f'{arch.cross_compile}gcc -static -O2 -Wall -Wextra -Werror {khdr} '
         f'-o {tests}/{VFIO_TEST} {HERE}/vfio_map_test.c',
-    ]) + '\n'
+    ]
+
+
+def namespace_script(tree: Path, obj_dir: Path, mnt: Path, steps: list[str]) -> str:
+    """Mount the tree read-only at mnt/src and its objects at mnt/obj, then
+    run the steps (the mounts vanish with the namespace)."""
+    return '\n'.join([
+        'set -e',
+        f'mount --bind {shlex.quote(str(tree))} {mnt}/src',
+        f'mount -o remount,bind,ro {mnt}/src',
+        f'mount --bind {obj_dir} {mnt}/obj',
+    ] + steps) + '\n'
 
 
 def is_static(path: Path) -> bool:
@@ -153,47 +165,76 @@ def _lock(path: Path):
     return handle
 
 
+class Workspace:
+    """The cache paths of one tree for one arch, and running steps there."""
+
+    def __init__(self, tree: Path, arch_name: str):
+        self.arch = ARCHES[arch_name]
+        self.tree = Path(os.path.realpath(tree))
+        if not (self.tree / 'Makefile').exists():
+            raise BuildError(f'{self.tree} is not a kernel tree')
+        self.base = CACHE / self.arch.name
+        self.obj_dir = self.base / 'obj' / tree_key(self.tree)
+        self.mnt = self.base / 'mnt'
+        for d in (self.obj_dir, self.mnt / 'src', self.mnt / 'obj'):
+            d.mkdir(parents=True, exist_ok=True)
+
+    def run(self, steps: list[str], log: Path) -> str:
+        """Run the steps in a private mount namespace; the log's text."""
+        env = dict(os.environ,
+                   CCACHE_DIR=str(CACHE / 'ccache'),
+                   CCACHE_BASEDIR=str(self.mnt),
+                   CCACHE_NOHASHDIR='1',
+                   CCACHE_MAXSIZE=os.environ.get('CI_BOOT_CCACHE_SIZE', '8G'))
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, 'a') as out:
+            proc = subprocess.run(
+                ['unshare', '-m', 'sh', '-c',
+                 namespace_script(self.tree, self.obj_dir, self.mnt, steps)],
+                stdout=out, stderr=subprocess.STDOUT, env=env)
+        text = log.read_text(errors='replace')
+        if proc.returncode:
+            tail = '\n'.join(text.splitlines()[-30:])
+            raise BuildError(f'build failed (exit {proc.returncode}), log {log}:\n{tail}')
+        return text
+
+    def configure(self, log: Path) -> None:
+        """Make .config and fail if any requested symbol did not take."""
+        self.run(configure_steps(self.arch, self.mnt / 'src', self.mnt / 'obj'), log)
+        errors = config.mismatches(config.requested(self.arch.name),
+                                   config.parse((self.obj_dir / '.config').read_text()))
+        if errors:
+            raise BuildError(f'{self.arch.name}: requested config symbols not in '
+                             f'the final .config:\n  ' + '\n  '.join(errors))
+
+
+def configure(tree: Path, arch_name: str, log: Path) -> Path:
+    """Only configure and check; the .config path."""
+    work = Workspace(tree, arch_name)
+    log.unlink(missing_ok=True)
+    with _lock(work.base / 'build.lock'):
+        work.configure(log)
+    return work.obj_dir / '.config'
+
+
 def build(tree: Path, arch_name: str, log: Path) -> Built:
-    """Configure, check the config, build kernel, headers, tests, initramfs."""
-    arch = ARCHES[arch_name]
-    tree = Path(os.path.realpath(tree))
-    if not (tree / 'Makefile').exists():
-        raise BuildError(f'{tree} is not a kernel tree')
-    base = CACHE / arch.name
-    obj_dir = base / 'obj' / tree_key(tree)
-    mnt = base / 'mnt'
-    for d in (obj_dir, mnt / 'src', mnt / 'obj'):
-        d.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ,
-           CCACHE_DIR=str(CACHE / 'ccache'),
-           CCACHE_BASEDIR=str(mnt),
-           CCACHE_NOHASHDIR='1',
-           CCACHE_MAXSIZE=os.environ.get('CI_BOOT_CCACHE_SIZE', '8G'))
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with _lock(base / 'build.lock'), open(log, 'w') as out:
+    """Configure and check, build kernel, headers and tests, pack the initramfs."""
+    work = Workspace(tree, arch_name)
+    arch = work.arch
+    log.unlink(missing_ok=True)
+    with _lock(work.base / 'build.lock'):
+        work.configure(log)
         started = time.monotonic()
-        proc = subprocess.run(['unshare', '-m', 'sh', '-c',
-                       build_script(arch, tree, obj_dir, mnt)],
-                      stdout=out, stderr=subprocess.STDOUT, env=env)
+        text = work.run(build_steps(arch, work.mnt / 'src', work.mnt / 'obj'), log)
         seconds = time.monotonic() - started
-    text = log.read_text(errors='replace')
-    if proc.returncode:
-        tail = '\n'.join(text.splitlines()[-30:])
-        raise BuildError(f'build failed (exit {proc.returncode}), log {log}:\n{tail}')
     start = re.search(r'kernel build start ([0-9.]+)', text)
     end = re.search(r'kernel build end ([0-9.]+)', text)
     kernel_seconds = float(end.group(1)) - float(start.group(1)) \
         if start and end else seconds
-
-    errors = config.mismatches(config.requested(arch.name),
-                   config.parse((obj_dir / '.config').read_text()))
-    if errors:
-        raise BuildError('requested config symbols not in the final .config:\n  '
-                 + '\n  '.join(errors))
-    tests = obj_dir / 'ci-tests'
+    tests = work.obj_dir / 'ci-tests'
     for program in [arch.busybox] + [tests / n for n in SELFTESTS + [VFIO_TEST]]:
-        if not is_static(program):
+        if not program.exists() or not is_static(program):
             raise BuildError(f'{program} is not a static 64-bit ELF program')
-    ramfs = obj_dir / 'ci-initramfs.cpio'
+    ramfs = work.obj_dir / 'ci-initramfs.cpio'
     initramfs(arch, tests, ramfs)
-    return Built(obj_dir / arch.image, ramfs, obj_dir, kernel_seconds, log)
+    return Built(work.obj_dir / arch.image, ramfs, work.obj_dir, kernel_seconds, log)

@@ -103,11 +103,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument('--timeout', type=int, default=1800, help='seconds per boot')
     ap.add_argument('--test-timeout', type=int, default=900,
             help='seconds per user-space test program in the guest')
+    ap.add_argument('--config-only', action='store_true',
+                    help='only make the .config and check every requested symbol')
     args = ap.parse_args(argv)
     machines = args.machine or qemu.DEFAULT_MACHINES[args.arch]
     for name in machines:
         if qemu.MACHINES[name].arch != args.arch:
             ap.error(f'machine {name} is {qemu.MACHINES[name].arch}, not {args.arch}')
+    if args.config_only:
+        try:
+            dotconfig = build.configure(args.tree, args.arch,
+                                        args.out / 'logs' / f'config-{args.arch}.log')
+        except build.BuildError as err:
+            print(f'ci.boot: {err}', file=sys.stderr)
+            return 2
+        print(f'ci.boot: {dotconfig}: every requested symbol is set')
+        return 0
     if args.arch == 'x86_64' and not os.access('/dev/kvm', os.R_OK | os.W_OK):
         ap.error('x86_64 boots need /dev/kvm')
     args.out.mkdir(parents=True, exist_ok=True)
