@@ -5,7 +5,8 @@ files    tree-relative, in include order (headers first); the extractor
 function the implementation's name before conversion; converted trees have
          function + "_length"
 roots    further definitions the test main uses (encoders, ops tables)
-exclude  names the test main defines itself (hardware access it models)
+exclude  names the test main defines itself (hardware access it models),
+         or tags only pointed to that would drag in device structs
 sizes    the leaf sizes of the hardware format: check IDs carry them as a
          path component, and every one must be checked
 base_drops_offset  the unconverted function loses the sub-page offset (it
@@ -48,6 +49,17 @@ class Case:
 # Which members struct io_pgtable_ops has in the tree.
 IOPGTABLE_OPS_LENGTH = r"\(\*iova_to_phys_length\)\s*\(struct io_pgtable_ops"
 IOPGTABLE_OPS_OLD = r"\(\*iova_to_phys\)\s*\(struct io_pgtable_ops"
+
+OPS_PROBES = {"HARNESS_OPS_LENGTH": IOPGTABLE_OPS_LENGTH,
+              "HARNESS_OPS_OLD": IOPGTABLE_OPS_OLD}
+
+
+def passthrough(domain_type, domain_member, ops_member, checks_null_ops):
+    """cflags for mains/passthrough.c"""
+    return ["-DDOMAIN_TYPE=" + domain_type, "-DDOMAIN_MEMBER=" + domain_member,
+            "-DOPS_MEMBER=" + ops_member,
+            "-DCHECKS_NULL_OPS=%d" % checks_null_ops]
+
 
 CASES = [
     Case("exynos", ["drivers/iommu/exynos-iommu.c"],
@@ -150,4 +162,29 @@ CASES = [
     Case("virtio-32", ["drivers/iommu/virtio-iommu.c"],
          "viommu_iova_to_phys", ["interval"], main="virtio",
          cflags=["-m32"]),
+    # Thin wrappers around the domain's io-pgtable (mains/passthrough.c)
+    Case("apple-dart", ["include/linux/io-pgtable.h",
+                        "drivers/iommu/apple-dart.c"],
+         "apple_dart_iova_to_phys", ["4K", "16K", "2M", "1G"],
+         main="passthrough", probes=OPS_PROBES,
+         cflags=passthrough("apple_dart_domain", "domain", "pgtbl_ops", 1),
+         exclude=["tag:apple_dart"]),
+    Case("ipmmu", ["include/linux/io-pgtable.h",
+                   "drivers/iommu/ipmmu-vmsa.c"],
+         "ipmmu_iova_to_phys", ["4K", "16K", "2M", "1G"],
+         main="passthrough", probes=OPS_PROBES,
+         cflags=passthrough("ipmmu_vmsa_domain", "io_domain", "iop", 0),
+         exclude=["tag:ipmmu_vmsa_device"]),
+    Case("qcom_iommu", ["include/linux/io-pgtable.h",
+                        "drivers/iommu/arm/arm-smmu/qcom_iommu.c"],
+         "qcom_iommu_iova_to_phys", ["4K", "16K", "2M", "1G"],
+         main="passthrough", probes=OPS_PROBES,
+         cflags=passthrough("qcom_iommu_domain", "domain", "pgtbl_ops", 1)),
+    Case("arm-smmu-v3", ["include/linux/io-pgtable.h",
+                         "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h",
+                         "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c"],
+         "arm_smmu_iova_to_phys", ["4K", "16K", "2M", "1G"],
+         main="passthrough", probes=OPS_PROBES,
+         cflags=passthrough("arm_smmu_domain", "domain", "pgtbl_ops", 1),
+         exclude=["tag:arm_smmu_device", "tag:arm_smmu_invs"]),
 ]

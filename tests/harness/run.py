@@ -133,6 +133,7 @@ def run_case(tree, case, mutate=None, workdir=None, cc="gcc"):
             "-I", str(HERE / "include"),
             '-DHARNESS_EXTRACTED="%s"' % src,
             "-DHARNESS_FN=%s" % fn,
+            '-DHARNESS_CASE="%s"' % case.name,
             str(HERE / "mains" / case.source), "-o", str(exe)]
         if mode == "legacy":
             cmd.insert(1, "-DHARNESS_LEGACY=1")

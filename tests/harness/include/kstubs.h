@@ -41,6 +41,8 @@ typedef unsigned int gfp_t;
 typedef struct { int counter; } atomic_t;
 typedef struct { long counter; } atomic64_t;
 typedef struct { int unused; } refcount_t;
+typedef struct { long counter; } atomic_long_t;
+typedef int irqreturn_t;
 
 #define PHYS_ADDR_MAX	(~(phys_addr_t)0)
 #define U8_MAX		((u8)~0U)
@@ -121,6 +123,8 @@ typedef struct { int unused; } refcount_t;
 #define FIELD_PREP(mask, val) \
 	((((__typeof__(mask))(val)) << __harness_lowbit(mask)) & (mask))
 #define FIELD_MAX(mask) ((mask) >> __harness_lowbit(mask))
+#define BITS_TO_LONGS(n) DIV_ROUND_UP(n, BITS_PER_LONG)
+#define DECLARE_BITMAP(name, bits) unsigned long name[BITS_TO_LONGS(bits)]
 #define lower_32_bits(n) ((u32)((n) & 0xffffffff))
 #define upper_32_bits(n) ((u32)(((u64)(n)) >> 32))
 #define DMA_BIT_MASK(n) (((n) == 64) ? ~0ULL : ((1ULL << (n)) - 1))
@@ -288,7 +292,9 @@ extern int harness_messages;
 /* ------------------------------------------------------------ locks */
 typedef struct { int unused; } spinlock_t;
 typedef struct { int unused; } raw_spinlock_t;
+typedef struct { int unused; } rwlock_t;
 struct mutex { int unused; };
+#define SMP_CACHE_BYTES 64
 #define DEFINE_SPINLOCK(x) spinlock_t x
 #define DEFINE_MUTEX(x) struct mutex x
 #define spin_lock_init(l) do { (void)(l); } while (0)
@@ -356,6 +362,7 @@ struct xarray { int unused; };
 struct kref { int unused; };
 struct notifier_block { int unused; };
 struct resource { resource_size_t start, end; };
+struct mmu_notifier { const void *ops; };
 struct clk_bulk_data { const char *id; struct clk *clk; };
 
 /* ------------------------------------------------------------ iommu core */

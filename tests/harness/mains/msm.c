@@ -12,7 +12,6 @@
  */
 #include "kstubs.h"
 
-#define DECLARE_BITMAP(name, bits) unsigned long name[DIV_ROUND_UP(bits, 64)]
 static u32 readl(const volatile void *addr);
 static void writel(u32 val, volatile void *addr);
 static int clk_enable(struct clk *clk);
