@@ -1,0 +1,226 @@
+"""Run the io-pgtable and generic_pt KUnit suites of a kernel tree and judge them.
+
+    python3 ci/kunit.py --kernel TREE [--build-dir DIR] [--log FILE]
+
+One kernel is built with the tree's own tools/testing/kunit/kunit.py (x86_64
+under QEMU, with KVM when /dev/kvm is usable; ccache when installed) holding:
+
+  - io-pgtable-arm-test      CONFIG_IOMMU_IO_PGTABLE_LPAE_KUNIT_TEST (KTAP)
+  - the generic_pt suites    drivers/iommu/generic_pt/.kunitconfig (KTAP),
+                             plus IOMMUFD_TEST for the 2K-granule mock format
+  - the ARMv7s selftest      CONFIG_IOMMU_IO_PGTABLE_ARMV7S_SELFTEST: a boot
+                             initcall that prints "self test ok" or WARNs
+
+The KTAP part of the console log is parsed by the tree's own kunit_parser.
+The exit status is 0 only if every required suite ran at least one test,
+nothing failed, crashed or failed to parse, and the v7s selftest passed.
+"""
+
+import argparse
+import dataclasses
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import time
+from types import ModuleType
+from typing import Iterable
+
+KCONFIG_ADD = (
+    'CONFIG_IOMMU_IO_PGTABLE_LPAE=y',
+    'CONFIG_IOMMU_IO_PGTABLE_LPAE_KUNIT_TEST=y',
+    'CONFIG_IOMMU_IO_PGTABLE_ARMV7S=y',
+    'CONFIG_IOMMU_IO_PGTABLE_ARMV7S_SELFTEST=y',
+    'CONFIG_IOMMU_IO_PGTABLE_DART=y',
+    'CONFIG_IOMMUFD_TEST=y',
+)
+
+# Not needed to boot under QEMU and run the suites: off to keep the build
+# small on a 2-core machine.
+KCONFIG_OFF = ('ACPI', 'HID', 'USB_SUPPORT', 'FTRACE', 'SUSPEND', 'HIBERNATION',
+               'X86_MCE', 'HWMON', 'THERMAL', 'VIRTUALIZATION', 'CPU_FREQ', 'CPU_IDLE')
+
+# Suites that must run; "*" matches any format prefix generic_pt built.
+REQUIRED = (
+    'io-pgtable-arm-test',
+    'amdv1_fmt_test', 'amdv1_iommu_test',
+    'amdv1_mock_fmt_test', 'amdv1_mock_iommu_test',
+    'vtdss_fmt_test', 'vtdss_iommu_test',
+    'riscv_64_fmt_test', 'riscv_64_iommu_test',
+    'x86_64_fmt_test', 'x86_64_iommu_test',
+)
+
+V7S_OK = re.compile(r'arm-v7s io-pgtable: self test ok\s*$')
+# __FAIL() WARNs "selftest: test failed"; allocation failure is a pr_err.
+V7S_FAIL = re.compile(r'selftest: test failed|arm-v7s io-pgtable: selftest:|'
+                      r'WARNING: .* at drivers/iommu/io-pgtable-arm-v7s\.c')
+
+
+@dataclasses.dataclass(frozen=True)
+class Suite:
+    name: str
+    status: str          # kunit_parser.TestStatus name: SUCCESS, FAILURE, ...
+    passed: int
+    failed: int
+    crashed: int
+    skipped: int
+    errors: int
+    cases: tuple[str, ...]
+
+
+def load_parser(tree: pathlib.Path) -> ModuleType:
+    """The tree's own tools/testing/kunit/kunit_parser module."""
+    tools = tree / 'tools' / 'testing' / 'kunit'
+    if not (tools / 'kunit_parser.py').is_file():
+        raise SystemExit(f'{tools}/kunit_parser.py not found: not a kernel tree?')
+    sys.path.insert(0, str(tools))
+    import kunit_parser  # pylint: disable=import-outside-toplevel
+    return kunit_parser
+
+
+def parse_suites(parser: ModuleType, lines: Iterable[str]) -> tuple[str, list[Suite]]:
+    """Overall status and one Suite per top-level KTAP test in the console log."""
+    # The parser reports through a Printer; a silent one keeps stdout ours.
+    printer = parser.Printer(print=False)
+    root = parser.parse_run_tests(list(lines), printer)
+    suites = []
+    for sub in root.subtests:
+        c = sub.counts
+        cases = tuple(name for case in sub.subtests for name in _case_names(case))
+        suites.append(Suite(sub.name, sub.status.name, c.passed, c.failed, c.crashed,
+                            c.skipped, c.errors, cases))
+    status = root.status.name
+    if root.counts.errors:
+        status = 'FAILURE_TO_PARSE_TESTS' if status == 'SUCCESS' else status
+    return status, suites
+
+
+def _case_names(case) -> list[str]:
+    """A case, or the parameters of a parameterised case, as "case[.param]"."""
+    if not case.subtests:
+        return [case.name]
+    return [case.name] + [f'{case.name}.{p.name}' for p in case.subtests]
+
+
+def v7s_selftest(lines: Iterable[str]) -> tuple[str, str]:
+    """("pass" | "fail" | "missing", the deciding log line)."""
+    ok = None
+    for line in lines:
+        if V7S_FAIL.search(line):
+            return 'fail', line.strip()
+        if V7S_OK.search(line):
+            if ok is not None:
+                return 'fail', 'self test ran twice: ' + line.strip()
+            ok = line.strip()
+    return ('pass', ok) if ok else ('missing', 'no "self test ok" in the log')
+
+
+def decide(status: str, suites: list[Suite], v7s: tuple[str, str],
+           required: Iterable[str], required_cases: Iterable[str] = ()) -> list[str]:
+    """Every reason to fail; empty means the run passed."""
+    problems = []
+    if status != 'SUCCESS':
+        problems.append(f'KTAP result: {status}')
+    by_name = {s.name: s for s in suites}
+    for s in suites:
+        if s.failed or s.crashed or s.errors or s.status not in ('SUCCESS', 'SKIPPED'):
+            problems.append(f'{s.name}: {s.status}, {s.failed} failed, {s.crashed} crashed, '
+                            f'{s.errors} parse errors')
+    for name in required:
+        s = by_name.get(name)
+        if s is None:
+            problems.append(f'{name}: required suite did not run')
+        elif s.passed == 0:
+            problems.append(f'{name}: required suite passed no test ({s.skipped} skipped)')
+    for want in required_cases:
+        suite, _, case = want.partition('.')
+        s = by_name.get(suite)
+        if s is None or case not in s.cases:
+            problems.append(f'{want}: required test case did not run')
+    if v7s[0] != 'pass':
+        problems.append(f'v7s selftest: {v7s[0]}: {v7s[1]}')
+    return problems
+
+
+def format_counts(suites: list[Suite]) -> str:
+    width = max((len(s.name) for s in suites), default=5)
+    rows = [f'{s.name:<{width}}  passed {s.passed:4d}  failed {s.failed}  '
+            f'crashed {s.crashed}  skipped {s.skipped:3d}  {s.status}' for s in suites]
+    return '\n'.join(rows)
+
+
+def kunit_command(tree: pathlib.Path, build_dir: pathlib.Path, *, jobs: int, timeout: int,
+                  kvm: bool, ccache: bool) -> list[str]:
+    cmd = [sys.executable, str(tree / 'tools/testing/kunit/kunit.py'), 'run',
+           '--arch=x86_64', f'--build_dir={build_dir}', f'--jobs={jobs}',
+           f'--timeout={timeout}', '--raw_output=all',
+           '--kunitconfig', str(tree / 'drivers/iommu/generic_pt')]
+    for option in KCONFIG_ADD + tuple(f'CONFIG_{name}=n' for name in KCONFIG_OFF):
+        cmd += ['--kconfig_add', option]
+    if kvm:
+        cmd += ['--qemu_args=-enable-kvm -cpu host']
+    if ccache:
+        cmd += ['--make_options', 'CC=ccache gcc']
+    return cmd
+
+
+def _kvm_usable() -> bool:
+    return os.access('/dev/kvm', os.R_OK | os.W_OK)
+
+
+def run(tree: pathlib.Path, build_dir: pathlib.Path, log: pathlib.Path, *, jobs: int,
+        timeout: int) -> tuple[int, float]:
+    """Build and boot; the console log goes to log. Returns (exit code, seconds)."""
+    cmd = kunit_command(tree, build_dir, jobs=jobs, timeout=timeout, kvm=_kvm_usable(),
+                        ccache=shutil.which('ccache') is not None)
+    print('+', ' '.join(cmd), flush=True)
+    started = time.monotonic()
+    with log.open('w') as out:
+        rc = subprocess.run(['nice', *cmd], cwd=tree, stdout=out, stderr=subprocess.STDOUT,
+                            check=False).returncode
+    return rc, time.monotonic() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--kernel', required=True, type=pathlib.Path, help='kernel source tree')
+    ap.add_argument('--build-dir', type=pathlib.Path,
+                    help='out-of-tree build directory (default: /tmp/kunit-<tree name>)')
+    ap.add_argument('--log', type=pathlib.Path, help='console log (default: BUILD_DIR/kunit.log)')
+    ap.add_argument('--parse-only', action='store_true', help='judge an existing --log')
+    ap.add_argument('--require-case', action='append', default=[], metavar='SUITE.CASE',
+                    help='a test case that must have run (repeatable)')
+    ap.add_argument('--jobs', type=int, default=2)
+    ap.add_argument('--timeout', type=int, default=1200, help='seconds for the tests to run')
+    args = ap.parse_args(argv)
+
+    tree = args.kernel.resolve()
+    build_dir = (args.build_dir or pathlib.Path('/tmp') / f'kunit-{tree.name}').resolve()
+    if build_dir == tree or tree in build_dir.parents:
+        ap.error('the build directory must be outside the tree')
+    log = args.log or build_dir / 'kunit.log'
+    parser = load_parser(tree)
+    rc, seconds = 0, 0.0
+    if not args.parse_only:
+        build_dir.mkdir(parents=True, exist_ok=True)
+        rc, seconds = run(tree, build_dir, log, jobs=args.jobs, timeout=args.timeout)
+    lines = log.read_text(errors='replace').splitlines(keepends=True)
+    status, suites = parse_suites(parser, lines)
+    v7s = v7s_selftest(lines)
+    problems = decide(status, suites, v7s, REQUIRED, args.require_case)
+    if rc:
+        problems.insert(0, f'kunit.py exited {rc} (see {log})')
+    print(format_counts(suites))
+    print(f'v7s selftest: {v7s[0]} ({v7s[1]})')
+    total = [sum(getattr(s, k) for s in suites) for k in ('passed', 'failed', 'skipped')]
+    print(f'{len(suites)} suites, {total[0]} passed, {total[1]} failed, {total[2]} skipped'
+          + (f', {seconds:.0f} s' if seconds else ''))
+    for problem in problems:
+        print('FAIL:', problem)
+    return 1 if problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
