@@ -175,6 +175,8 @@ def test_base_tree_fails(case):
 
 
 LENGTH_STORE = r"\*\s*length\s*=\s*([^;]+);"
+# A return of something other than a bare error value.
+VALUE_RETURN = r"\breturn\s+(?!(?:PHYS_ADDR_MAX|0)\s*;)([^;]+);"
 ERROR_VALUE = r"\bPHYS_ADDR_MAX\b"
 
 
@@ -190,6 +192,10 @@ def _nth_sub(pattern, repl, text, n):
 MUTATIONS = {
     # one *length store over-reports twice the size
     "double-length": (LENGTH_STORE, r"*length = (\1) << 1;"),
+    # one return doubles whatever length it hands back (a driver that
+    # passes length on to its io-pgtable has no store of its own)
+    "double-at-return": (VALUE_RETURN, r"{ phys_addr_t harness_ret = \1; "
+                         r"*length <<= 1; return harness_ret; }"),
     # one error return goes back to the old 0
     "zero-error": (ERROR_VALUE, "0"),
 }
@@ -209,20 +215,25 @@ def occurrences(tree, case, pattern):
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_each_over_reported_length_is_caught(case):
-    """Doubling any single *length store of the converted function must
-    fail a length check: every branch that sets a length is exercised."""
+    """Doubling the length at any single *length store, or at any single
+    return, of the converted function must fail a length check: every
+    branch that reports a length is exercised."""
     tree = _tree("IOVA_TREE")
     converted(tree, case)
-    n = occurrences(tree, case, LENGTH_STORE)
-    assert n, "%s_length stores no *length" % case.function
+    mutations = [("double-length", k) for k in
+                 range(occurrences(tree, case, LENGTH_STORE))]
+    mutations += [("double-at-return", k) for k in
+                  range(occurrences(tree, case, VALUE_RETURN))]
+    assert mutations, "%s_length neither stores *length nor returns a value" % (
+        case.function)
     escaped = []
-    for k in range(n):
-        r = result(tree, case, ("double-length", k))
-        assert not r.error, r.error
+    for mutation in mutations:
+        r = result(tree, case, mutation)
+        assert not r.error, "%s: %s" % (mutation, r.error)
         if not r.failed([i for i in r.checks if kind(i) in LENGTH_KINDS]):
-            escaped.append(k)
-    assert not escaped, "doubling *length store(s) %s of %s went unnoticed" % (
-        escaped, case.function + "_length")
+            escaped.append("%s #%d" % mutation)
+    assert not escaped, "%s went unnoticed in %s" % (
+        ", ".join(escaped), case.function + "_length")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
