@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /// iommufd: the callers of batch_from_domain() and raw_pages_from_domain()
 /// once these stop at a hole in the domain (kernel-overlay/callers/iommufd-*):
-/// - iopt_area_unpin_domain() must not spin when nothing was read,
+/// - iopt_area_unpin_domain() warns about a hole and steps over it instead of
+///   spinning (an empty batch stays empty only at a hole: a full one holds a
+///   run, maybe of 0 pages),
 /// - iopt_pages_fill_from_domain() reports a NULL from raw_pages_from_domain(),
 /// - iopt_pages_fill_xarray() stops on that error instead of storing pages
 ///   that were never read.
@@ -9,15 +11,20 @@
 // Options: --no-includes
 
 @unpin@
-identifier batch, domain, area, start, last, bli, start_index;
+identifier batch, domain, area, start, last, bli, start_index, end_index;
 @@
  iopt_area_unpin_domain(...)
  {
  <...
+ unsigned long start = max(start_index, *end_index);
+ ...
  batch_from_domain(batch, domain, area, start, last);
-+if (!batch->total_pfns)
-+	/* A hole in the domain, the rest stays pinned */
-+	break;
++if (WARN_ON_ONCE(!batch->end)) {
++	/* A hole: leave its page pinned */
++	*end_index = start + 1;
++	start_index = start + 1;
++	continue;
++}
  bli = start_index + batch->total_pfns - 1;
  ...>
  }

@@ -22,8 +22,12 @@ static void batch_from_domain(struct pfn_batch *batch,
 		size_t length;
 
 		phys = iommu_iova_to_phys_length(domain, iova, &length);
-		/* A filled area is mapped in full, a hole is a bug */
-		if (WARN_ON_ONCE(phys == PHYS_ADDR_MAX))
+		/*
+		 * A hole is a bug, or IOVA that iopt_area_unpin_domain()
+		 * already unmapped and looks at again for a contiguous run:
+		 * the caller tells which.
+		 */
+		if (phys == PHYS_ADDR_MAX)
 			return;
 		npages = min(domain_leaf_npages(iova, length, page_offset),
 			     last_index - start_index + 1);
