@@ -61,6 +61,7 @@ class Manifest:
     kept: tuple[Kept, ...]
     changes: dict[int, str]     # "Changes in vN" text per version
     groups: tuple[dict, ...] = ()   # cover letter: {first, title, text}, in order
+    new_drivers_before: str = ''    # step id that steps for unknown drivers go before
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:
@@ -147,4 +148,4 @@ def load(path: pathlib.Path = DEFAULT) -> Manifest:
                     series.get('spatch_min', '1.1.1'), steps, kept,
                     {int(k.lstrip('v')): v.strip('\n')
                      for k, v in series.get('changes', {}).items()},
-                    tuple(series.get('group', ())))
+                    tuple(series.get('group', ())), series.get('new_drivers_before', ''))

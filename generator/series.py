@@ -8,7 +8,7 @@ import re
 import tempfile
 import time
 
-from generator import inventory, kernel_tree, manifest as manifest_mod, spatch, steps
+from generator import inventory, kernel_tree, manifest as manifest_mod, new_drivers, spatch, steps
 from generator.errors import Failure
 from generator.kernel_tree import git
 from generator.manifest import Manifest, Step
@@ -157,15 +157,20 @@ def generate(opts: Options, log=print) -> dict:
     log(f'inventory: {len(entries)} entries, '
         f'{sum(1 for v in mapping.values() if v[0] == "step")} converted by steps, '
         f'{sum(1 for v in mapping.values() if v[0] == "kept")} kept on purpose')
+    plan = list(manifest.steps)
     if uncovered:
         for e in uncovered:
             log(f'  not covered: {e.file}:{e.line}: {e.kind} {e.function}')
-        raise Failure(f'{len(uncovered)} inventory entries match no manifest step or [[kept]] '
-                      f'entry, first {uncovered[0].file}:{uncovered[0].line} '
-                      f'{uncovered[0].function} (full list above)')
+        added = new_drivers.plan(opts.work, uncovered, log)
+        at = next((i for i, s in enumerate(plan) if s.id == manifest.new_drivers_before),
+                  len(plan))
+        plan[at:at] = added
+        for entry in uncovered:
+            owner = next(s for s in added if s.covers_entry(entry.file, entry.function))
+            mapping[entry] = ('step', owner.id)
 
     results = []
-    for step in manifest.steps:
+    for step in plan:
         covers = sorted({e.key() for e, v in mapping.items() if v == ('step', step.id)})
         result = StepResult(step.id, step.subject, step.produced_by, 'pending', covers=covers)
         results.append(result)

@@ -97,7 +97,7 @@ def test_uncovered_implementer_stops_generation(fixture_tree, tmp_path):
         kernel_fixture.TOY_C.replace('toy_', 'new_'))
     kernel_fixture.git(fixture_tree, 'add', '-A')
     kernel_fixture.git(fixture_tree, 'commit', '-q', '-m', 'a new driver')
-    with pytest.raises(Failure, match=r'drivers/iommu/new.c:\d+ new_iova_to_phys'):
+    with pytest.raises(Failure, match=r'no rule matches drivers/iommu/new.c:new_iova_to_phys'):
         series.generate(_options(fixture_tree, tmp_path), log=_quiet)
 
 
