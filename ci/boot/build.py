@@ -63,7 +63,8 @@ class Built:
     image: Path
     initramfs: Path
     obj: Path
-    kernel_seconds: float   # the make of the kernel image alone
+    kernel_seconds: float   # the make of the kernel image alone, wall clock
+    kernel_cpu_seconds: float | None   # and its user + system CPU time
     log: Path
 
 
@@ -101,6 +102,8 @@ def build_steps(arch: Arch, src: Path, obj: Path) -> list[str]:
         'echo "kernel build start $(date +%s.%N)"',
         'nice -n 10 ' + _make(arch, src, obj, f'-j{JOBS}', arch.image_target),
         'echo "kernel build end $(date +%s.%N)"',
+        # user and system CPU time of the make above (its children's line)
+        f'times > {obj}/ci-times && echo "kernel build cpu $(tail -n 1 {obj}/ci-times)"',
         _make(arch, src, obj, '-s', 'headers_install'),
         f'rm -rf {tests} && mkdir -p {tests}',
         f'nice -n 10 make -C {src}/tools/testing/selftests/iommu OUTPUT={tests} '
@@ -231,10 +234,14 @@ def build(tree: Path, arch_name: str, log: Path) -> Built:
     end = re.search(r'kernel build end ([0-9.]+)', text)
     kernel_seconds = float(end.group(1)) - float(start.group(1)) \
         if start and end else seconds
+    cpu = re.search(r'kernel build cpu (\d+)m([0-9.]+)s (\d+)m([0-9.]+)s', text)
+    kernel_cpu = (60 * int(cpu.group(1)) + float(cpu.group(2)) +
+                  60 * int(cpu.group(3)) + float(cpu.group(4))) if cpu else None
     tests = work.obj_dir / 'ci-tests'
     for program in [arch.busybox] + [tests / n for n in SELFTESTS + [VFIO_TEST]]:
         if not program.exists() or not is_static(program):
             raise BuildError(f'{program} is not a static 64-bit ELF program')
     ramfs = work.obj_dir / 'ci-initramfs.cpio'
     initramfs(arch, tests, ramfs)
-    return Built(work.obj_dir / arch.image, ramfs, work.obj_dir, kernel_seconds, log)
+    return Built(work.obj_dir / arch.image, ramfs, work.obj_dir, kernel_seconds,
+                 kernel_cpu, log)

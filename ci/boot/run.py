@@ -76,7 +76,8 @@ def boot_all(tree: Path, arch: str, machines: list[str], out: Path, tag: str,
          args) -> tuple[dict[str, report.Boot], build.Built]:
     print(f'ci.boot: building {tree} for {arch}', flush=True)
     built = build.build(tree, arch, out / 'logs' / f'build-{arch}{tag}.log')
-    print(f'ci.boot: kernel build {built.kernel_seconds:.0f} s', flush=True)
+    print(f'ci.boot: kernel build {built.kernel_seconds:.0f} s wall, '
+          f'{built.kernel_cpu_seconds or 0:.0f} s CPU', flush=True)
     parser = results.load_parser(tree)
     boots = {}
     for name in machines:
@@ -90,6 +91,12 @@ def boot_all(tree: Path, arch: str, machines: list[str], out: Path, tag: str,
         print(f'ci.boot: {name}{tag}: {"PASS" if boots[name].ok else "FAIL"}'
               f' in {run.seconds:.0f} s', flush=True)
     return boots, built
+
+
+def build_figures(built: build.Built) -> dict:
+    return {'kernel_wall_seconds': round(built.kernel_seconds, 1),
+            'kernel_cpu_seconds': built.kernel_cpu_seconds,
+            'obj': str(built.obj), 'log': str(built.log)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,18 +133,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         boots, built = boot_all(args.tree, args.arch, machines, args.out, '', args)
         bases: dict[str, report.Boot] = {}
-        builds = {'tree': built.kernel_seconds}
+        builds = {'tree': build_figures(built)}
         if args.base:
             base_tree = resolve_base(args.tree, args.base)
             bases, base_built = boot_all(base_tree, args.arch, machines,
                              args.out, '-base', args)
-            builds['base'] = base_built.kernel_seconds
+            builds['base'] = build_figures(base_built)
     except (build.BuildError, subprocess.CalledProcessError) as err:
         print(f'ci.boot: {err}', file=sys.stderr)
         return 2
 
-    (args.out / f'build-{args.arch}.json').write_text(
-        json.dumps({'kernel_build_seconds': builds}, indent=1) + '\n')
+    (args.out / f'build-{args.arch}.json').write_text(json.dumps(builds, indent=1) + '\n')
     failed = False
     for name, boot in boots.items():
         base = bases.get(name)
