@@ -1,0 +1,50 @@
+// A hardware translation helper that knows only 4K, with a software
+// fallback, used by the op for some domains.
+// spatch: cocci/drivers/arm_smmu_hard.cocci -D fn=hw_iova_to_phys -D hard=hw_iova_to_phys_hard
+// spatch: cocci/drivers/io_pgtable.cocci -D fn=hw_iova_to_phys
+// spatch: templates/common.cocci -D fn=hw_iova_to_phys
+
+static phys_addr_t hw_iova_to_phys_hard(struct iommu_domain *domain,
+					dma_addr_t iova)
+{
+	struct hw_domain *hd = to_hw_domain(domain);
+	struct io_pgtable_ops *ops = hd->pgtbl_ops;
+	phys_addr_t addr = 0;
+	u64 phys;
+
+	if (hw_resume(hd) < 0)
+		return 0;
+
+	if (hw_translate(hd, iova & ~0xfffUL)) {
+		hw_suspend(hd);
+		return ops->iova_to_phys(ops, iova);
+	}
+
+	phys = hw_read_par(hd);
+	if (phys & HW_PAR_FAULT)
+		goto out;
+
+	addr = (phys & GENMASK_ULL(39, 12)) | (iova & 0xfff);
+out:
+	hw_suspend(hd);
+	return addr;
+}
+
+static phys_addr_t hw_iova_to_phys(struct iommu_domain *domain,
+				   dma_addr_t iova)
+{
+	struct hw_domain *hd = to_hw_domain(domain);
+	struct io_pgtable_ops *ops = hd->pgtbl_ops;
+
+	if (!ops)
+		return 0;
+
+	if (hd->has_translation_ops)
+		return hw_iova_to_phys_hard(domain, iova);
+
+	return ops->iova_to_phys(ops, iova);
+}
+
+static const struct iommu_domain_ops hw_domain_ops = {
+	.iova_to_phys	= hw_iova_to_phys,
+};
