@@ -10,9 +10,8 @@
  *
  * On success *@length is a power of two and the naturally aligned block
  * [@iova & ~(*@length - 1), (@iova & ~(*@length - 1)) + *@length) translates
- * linearly. It may be smaller than the leaf in the page table, never larger:
- * it is clamped to what a size_t holds, and a driver that does not implement
- * iova_to_phys_length yet reports the smallest page size of the domain.
+ * linearly. It may be smaller than the leaf in the page table (for instance
+ * when the leaf does not fit a size_t), never larger.
  *
  * An identity domain translates every address to itself, so any aligned block
  * is linear; *@length is the largest power of two a size_t holds, which lets a
