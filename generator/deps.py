@@ -8,7 +8,7 @@ import sys
 # One list per make target; a target needs its own list and those before it.
 PACKAGES = {
     'series': ['coccinelle', 'git', 'make', 'gcc', 'python3', 'xz-utils', 'perl', 'ca-certificates'],
-    'test': ['python3-pytest', 'ccache', 'bc', 'bison', 'flex', 'libelf-dev', 'libssl-dev',
+    'test': ['python3-pytest', 'ccache', 'gcc-multilib', 'bc', 'bison', 'flex', 'libelf-dev', 'libssl-dev',
              'cpio', 'kmod', 'rsync', 'qemu-system-x86', 'busybox-static',
              'gcc-aarch64-linux-gnu', 'libc6-dev-arm64-cross'],
     'check': ['gcc-arm-linux-gnueabihf', 'gcc-powerpc-linux-gnu', 'gcc-s390x-linux-gnu',
