@@ -14,7 +14,10 @@ void callers_domain_init(struct iommu_domain *d, unsigned long pgsize_bitmap)
 	d->fail_map_after = -1;
 }
 
-/* Index of the first leaf that ends above iova. */
+/*
+ * Index of the first leaf that ends at or above iova.  Compare last bytes:
+ * the top leaf of the 64-bit space ends at 0.
+ */
 static size_t first_above(struct iommu_domain *d, u64 iova)
 {
 	size_t lo = 0, hi = d->nr;
@@ -22,7 +25,7 @@ static size_t first_above(struct iommu_domain *d, u64 iova)
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
-		if (d->leaves[mid].iova + d->leaves[mid].size <= iova)
+		if (d->leaves[mid].iova + (d->leaves[mid].size - 1) < iova)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -43,7 +46,7 @@ int callers_add_leaf(struct iommu_domain *d, u64 iova, u64 size, phys_addr_t phy
 {
 	size_t i = first_above(d, iova);
 
-	if (i < d->nr && d->leaves[i].iova < iova + size)
+	if (i < d->nr && d->leaves[i].iova <= iova + (size - 1))
 		return -EEXIST;
 	if (d->nr == d->cap) {
 		d->cap = d->cap ? 2 * d->cap : 64;
@@ -68,7 +71,7 @@ void callers_punch_hole(struct iommu_domain *d, u64 iova, u64 size)
 {
 	size_t i = first_above(d, iova);
 
-	while (i < d->nr && d->leaves[i].iova < iova + size)
+	while (i < d->nr && d->leaves[i].iova <= iova + (size - 1))
 		remove_leaf(d, i);
 }
 

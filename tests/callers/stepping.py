@@ -115,7 +115,9 @@ def build(tree: pathlib.Path, program: Program, workdir: pathlib.Path,
     """Compile program's functions from tree with its test main; returns the
     executable.  Builds are cached in workdir by content."""
     text = extracted_text(tree, program, replace)
-    key = hashlib.sha256(f'{program.name}:{page_shift}:{text}'.encode()).hexdigest()[:16]
+    harness = ''.join((HERE / f).read_text() for f in
+                      (program.main, 'fake_domain.c', 'include/callers_stubs.h'))
+    key = hashlib.sha256(f'{page_shift}:{text}:{harness}'.encode()).hexdigest()[:16]
     exe = pathlib.Path(workdir) / f'{program.name}-{key}'
     if exe.exists():
         return exe
@@ -131,10 +133,11 @@ def build(tree: pathlib.Path, program: Program, workdir: pathlib.Path,
     return exe
 
 
-def run(exe: pathlib.Path, script: str, alarm: int = 20) -> list[str]:
+def run(exe: pathlib.Path, script: str, alarm: int | None = None) -> list[str]:
     """Run the commands of script; one output line per command.  A run that
     takes more than alarm seconds is killed: a loop that stopped making
     progress."""
+    alarm = alarm or int(os.environ.get('CALLERS_ALARM', '20'))
     env = dict(os.environ, CALLERS_ALARM=str(alarm))
     proc = subprocess.run([str(exe)], input=script, capture_output=True, text=True,
                           timeout=alarm + 60, env=env)

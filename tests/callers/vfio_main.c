@@ -11,9 +11,11 @@
  * Commands, one a line on stdin (numbers are hex):
  *
  *   domain BITMAP                 add a domain to the container
- *   dma IOVA VADDR MAPPED PFN...  add a vfio_dma of one pfn per page; if
- *                                 MAPPED, map it into every domain, one
- *                                 iommu_map() per physically contiguous run
+ *   dma IOVA VADDR MAPPED PFN...  add a vfio_dma of one pfn per page; MAPPED
+ *                                 1: map it into every domain, one iommu_map()
+ *                                 per physically contiguous run; 2: mark it
+ *                                 mapped but leave the mapping to "map"
+ *   map DOMAIN IOVA PHYS SIZE     one iommu_map(), in the largest leaves
  *   hole DOMAIN IOVA SIZE         drop the leaves over a range of a domain
  *   fast 0|1                      let unmap_unpin_fast() succeed or fail
  *   unmap DMA                     vfio_unmap_unpin(), then the leaves left
@@ -226,13 +228,14 @@ static void map_dma(struct iommu_domain *d, struct vfio_dma *dma)
 static void cmd_dma(char **cursor)
 {
 	struct vfio_dma *dma = &dmas[nr_dmas];
-	unsigned long cap = 16, n = 0;
+	unsigned long cap = 16, n = 0, mapped;
 	char *tok;
 	int i;
 
 	dma->iova = num(cursor);
 	dma->vaddr = num(cursor);
-	dma->iommu_mapped = num(cursor);
+	mapped = num(cursor);
+	dma->iommu_mapped = mapped;
 	dma->prot = IOMMU_READ | IOMMU_WRITE;
 	dma->pfns = malloc(cap * sizeof(*dma->pfns));
 	while ((tok = strtok_r(NULL, " \t\n", cursor))) {
@@ -249,7 +252,7 @@ static void cmd_dma(char **cursor)
 		iommu.dma_list.first = &dma->node;
 	nr_dmas++;
 	printf("dma %llx", (unsigned long long)dma->iova);
-	if (dma->iommu_mapped)
+	if (mapped == 1)
 		for (i = 0; i < nr_domains; i++)
 			map_dma(&domains[i], dma);
 	printf("\n");
@@ -310,6 +313,13 @@ int main(void)
 			u64 iova = num(&cursor);
 
 			callers_punch_hole(d, iova, num(&cursor));
+		} else if (!strcmp(cmd, "map")) {
+			struct iommu_domain *d = &domains[num(&cursor)];
+			unsigned long iova = num(&cursor);
+			phys_addr_t phys = num(&cursor);
+
+			iommu_map(d, iova, phys, num(&cursor), 0, 0);
+			printf("\n");
 		} else if (!strcmp(cmd, "fast")) {
 			fast_works = num(&cursor);
 		} else if (!strcmp(cmd, "unmap")) {

@@ -1,0 +1,154 @@
+"""The callers steps' leaf-stepping loops against the per-page loops they
+replace (tests/callers/stepping.py, tests/callers/scenarios.py).
+
+The loops are cut out of a base kernel tree and out of copies of its files
+with the callers steps applied by the generator, compiled on the host around
+a fake domain of 2K, 4K, 64K and 2M leaves and holes, and run under 4K, 16K
+and 64K pages.  The base tree is $CALLERS_BASE_TREE, else the generator's
+cached Debian linux-source-7.2 tree; without one the tests skip, saying so.
+"""
+
+import os
+import pathlib
+import random
+import sys
+
+import pytest
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / 'callers'))
+
+import scenarios  # noqa: E402
+import stepping  # noqa: E402
+
+BASE = pathlib.Path(os.environ.get(
+    'CALLERS_BASE_TREE',
+    '/root/.cache/iova-to-phys-length/src/linux-source-7.2_7.2.13-1'))
+
+
+@pytest.fixture(scope='module')
+def trees(tmp_path_factory):
+    if not all((BASE / p.file).is_file() for p in stepping.PROGRAMS.values()):
+        pytest.skip(f'no kernel tree at {BASE} (set CALLERS_BASE_TREE)')
+    work = tmp_path_factory.mktemp('callers')
+    return BASE, stepping.convert(BASE, work / 'converted'), work
+
+
+def problems(checks):
+    return [p for check in checks for p in check.problems]
+
+
+def test_the_steps_convert_the_loops(trees):
+    base, converted, _ = trees
+    for program, name in (('iommufd', 'batch_from_domain'),
+                          ('iommufd', 'raw_pages_from_domain'),
+                          ('vfio', 'vfio_unmap_unpin'), ('vfio', 'vfio_iommu_replay'),
+                          ('direct', 'iommu_create_device_direct_mappings')):
+        old = stepping.function_text(base, stepping.PROGRAMS[program], name)
+        new = stepping.function_text(converted, stepping.PROGRAMS[program], name)
+        assert 'iommu_iova_to_phys(' in old
+        assert 'iommu_iova_to_phys(' not in new, name
+        assert 'iommu_iova_to_phys_length(' in new or 'vfio_find_phys_run(' in new, name
+
+
+def test_iommufd_readers_give_the_per_page_result(trees):
+    cases = scenarios.iommufd_cases()
+    checks = scenarios.run_iommufd(*trees, cases)
+    assert len(checks) == len(cases) == 72
+    assert {c.page_shift for c in cases} == {12, 14, 16}
+    assert any(c.page_offset for c in cases) and any(c.hole_pages for c in cases)
+    assert problems(checks) == []
+
+
+def test_vfio_unmap_and_replay_give_the_per_page_result(trees):
+    checks = scenarios.run_vfio(*trees)
+    assert len(checks) == 3
+    assert problems(checks) == []
+
+
+def test_direct_mappings_give_the_per_page_result(trees):
+    assert problems(scenarios.run_direct(*trees)) == []
+
+
+def _walks(exe, script, prefix):
+    line = next(x for x in stepping.run(exe, script) if x.startswith(prefix))
+    return int(stepping.fields(line)['lookups'], 16), line
+
+
+def test_large_leaves_take_one_walk_each(trees):
+    """1031 pages in 2M leaves (4K pages): the old loops walk per page, the
+    new ones per leaf (plus the run check of VFIO)."""
+    base, converted, work = trees
+    pfns = ' '.join(f'{0x40000 + i:x}' for i in range(1031))
+    iommufd = (f'domain {scenarios.SZ_4K | scenarios.SZ_2M:x}\n'
+               'area 200000 606fff 0 0 406 0\n'
+               f'fill {pfns}\nbatch 0 406 10\n')
+    vfio = f'domain 201000\ndma 200000 7f0000000000 1 {pfns}\nunmap 0\n'
+    direct = 'domain 201000\nmap 0 0 600000\nregion 0 800000 0\ncreate\n'
+    for program, script, prefix, old_walks, new_walks in (
+            ('iommufd', iommufd, 'batch', 1031, 3 + 7),
+            ('vfio', vfio, 'unmap', 1031, 4 + 7),
+            ('direct', direct, 'create', 2048, 3 + 512)):
+        old, line = _walks(stepping.build(base, stepping.PROGRAMS[program], work), script,
+                           prefix)
+        new, new_line = _walks(stepping.build(converted, stepping.PROGRAMS[program], work),
+                               script, prefix)
+        assert old == old_walks, line
+        assert new <= new_walks, new_line
+        line, new_line = stepping.fields(line), stepping.fields(new_line)
+        line.pop('lookups'), new_line.pop('lookups')
+        assert line == new_line
+
+
+# A planted bug in a converted function must make the checks fail:
+# (program, function, text, replacement, why)
+MUTATIONS = (
+    ('iommufd', 'batch_from_domain', 'last_index - start_index + 1',
+     'last_index - start_index + 2', 'clamp to last_index off by one'),
+    ('iommufd', 'domain_leaf_npages', '(iova & (length - 1))', '0',
+     'leaf counted from its start, not from the IOVA'),
+    ('iommufd', 'domain_leaf_npages', 'page_offset + leaf_left',
+     'page_offset + leaf_left + 1', 'a leaf ending on a page boundary counts one more page'),
+    ('iommufd', 'raw_pages_from_domain', 'last_index - start_index + 1',
+     'last_index - start_index + 2', 'raw clamp off by one'),
+    ('iommufd', 'iopt_area_unpin_domain', '\t\t\t\tstart_index = start + 1;\n', '',
+     'unfill does not step over a hole: livelock'),
+    ('vfio', 'vfio_find_phys_run', 'round_up(min(leaf_left, size - len), PAGE_SIZE)',
+     'min(leaf_left, size - len)', 'sub-page leaf not rounded up: pins leak'),
+    ('vfio', 'vfio_find_phys_run', 'size - len)', 'size - len + PAGE_SIZE)',
+     'run clamp to the vfio_dma off by one page'),
+    ('direct', 'iommu_create_device_direct_mappings', 'step = min_t(u64, step, end - addr);',
+     '', 'leaf step not clamped to the region end'),
+)
+
+
+@pytest.mark.parametrize('program,function,text,bug,why', MUTATIONS,
+                         ids=[m[4] for m in MUTATIONS])
+def test_a_planted_bug_fails(trees, program, function, text, bug, why):
+    base, converted, work = trees
+    source = stepping.function_text(converted, stepping.PROGRAMS[program], function)
+    assert text in source, f'{function} no longer has {text!r}: update the mutation'
+    replace = {function: source.replace(text, bug, 1)}
+    if program == 'iommufd':
+        runs = [lambda c=c: scenarios.run_iommufd(base, converted, work, [c], replace=replace)
+                for c in scenarios.iommufd_cases()]
+    elif program == 'vfio':
+        runs = [lambda s=s: scenarios.run_vfio(base, converted, work, [s], replace=replace)
+                for s in range(-1, 40)]
+    else:
+        runs = [lambda s=s: scenarios.run_direct(base, converted, work, [s], replace=replace)
+                for s in range(-1, 60)]
+    # The first scenario that shows the bug is enough
+    checks = []
+    for run in runs:
+        checks = run()
+        if problems(checks):
+            break
+    assert problems(checks), f'{why}: not caught'
+
+
+def test_scenarios_are_the_same_every_run():
+    a, b = scenarios.iommufd_cases(), scenarios.iommufd_cases()
+    assert [(c.name, c.pfns, c.iova) for c in a] == [(c.name, c.pfns, c.iova) for c in b]
+    script = scenarios.vfio_script(random.Random('x'), 12, True)
+    assert script == scenarios.vfio_script(random.Random('x'), 12, True)
