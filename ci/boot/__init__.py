@@ -1,5 +1,33 @@
 """Build a small test kernel, boot it under QEMU with each emulated IOMMU
 and report the in-kernel and user-space IOMMU test suites per boot.
 
-Entry point: ``python3 -m ci.boot --tree <kernel tree> --arch x86_64 --out <dir>``.
+    python3 -m ci.boot --tree <kernel tree> [--arch x86_64|arm64]
+                       [--machine intel-iommu|amd-iommu|virtio-iommu|smmuv3|...]
+                       [--base <base tree, or a commit of --tree>] --out <dir>
+    python3 -m ci.boot --tree <kernel tree> --arch <arch> --config-only --out <dir>
+
+Steps (modules):
+ - config.py: defconfig (+ kvm_guest.config on x86_64) + common.config +
+   <arch>.config, then every requested symbol is checked in the final .config;
+ - build.py: out-of-tree build in ~/.cache/iova-to-phys-length/boot/<arch>
+   (CI_BOOT_CACHE), ccache, nice, -j2 (CI_BOOT_JOBS); uapi headers; the
+   kernel's iommufd selftests and vfio_map_test.c, static; a newc initramfs
+   (cpio.py) with Debian's busybox-static and init.sh;
+ - qemu.py: the machines and one boot; the guest writes its results to a
+   virtio console port, the kernel console goes to a file;
+ - results.py: KTAP and kselftest TAP parsed with the tree's kunit_parser;
+ - scan.py: WARN, BUG, KASAN, lockdep, IOMMU fault reports on the console;
+ - report.py: a markdown table and JSON per boot.
+
+Output in <out>: boot-<arch>-<machine>.md and .json (with the base run as
+the "before" columns when --base is given), build-<arch>.json (build times),
+logs/<arch>-<machine>[-base]/{console,results,qemu}.log and the build logs.
+Exit status: 0 when every boot passed, 1 when any suite failed, a required
+suite is missing, the console has a bug report or a boot did not finish,
+2 when the build or the config check failed.
+
+Any directory can be --tree, so a test can boot a copy of a tree with one
+driver mutated (e.g. over-reporting its length) and expect exit status 1;
+the copy is compiled at the same mounted path as every other tree, so
+ccache rebuilds only the mutated files.
 """

@@ -15,8 +15,9 @@ from . import build, qemu, report, results, scan
 KUNIT_SUITES = [
     'io-pgtable-arm-test',
     # generic_pt: a format test and an iommu test per format, named after
-    # NS(fmt_test) and NS(iommu_test) in drivers/iommu/generic_pt/
-    *[f'{fmt}_{kind}' for fmt in ('amdv1', 'mock', 'vtdss', 'riscv64', 'x86_64')
+    # NS(fmt_test) and NS(iommu_test) in drivers/iommu/generic_pt/, NS()
+    # prefixing PT_FMT[_PT_FMT_VARIANT]_ (generic_pt/fmt/iommu_template.h)
+    *[f'{fmt}_{kind}' for fmt in ('amdv1', 'amdv1_mock', 'vtdss', 'riscv_64', 'x86_64')
       for kind in ('fmt_test', 'iommu_test')],
 ]
 
