@@ -47,6 +47,21 @@ def test_x86_64_configure_and_build_steps():
     selftests = next(l for l in steps if 'selftests/iommu' in l)
     assert 'LDFLAGS=-static' in selftests and "'KHDR_INCLUDES=-isystem /m/obj/usr/include'" in selftests
     assert steps[-1].startswith('gcc -static') and steps[-1].endswith('vfio_map_test.c')
+    vfio = next(l for l in steps if 'selftests/vfio' in l)
+    assert vfio.endswith('/m/obj/ci-tests/vfio/vfio_dma_mapping_test')
+    assert "'LDFLAGS=-static -pthread'" in vfio
+
+
+def test_vfio_selftests_shim_only_where_calloc_assert_is_missing(tmp_path):
+    lib = tmp_path / 'tools/testing/selftests/vfio/lib'
+    (lib / 'include').mkdir(parents=True)
+    (lib / 'vfio_pci_device.c').write_text('p = calloc_assert(1, n);\n')
+    assert build.vfio_selftests_cflags(tmp_path).startswith('-include ')
+    assert build.vfio_selftests_cflags(tmp_path).endswith('vfio_selftests_shim.h')
+    (lib / 'include' / 'libvfio.h').write_text(
+        'static inline void *calloc_assert(size_t n, size_t s)\n{ }\n')
+    assert build.vfio_selftests_cflags(tmp_path) == ''
+    assert build.vfio_selftests_cflags(tmp_path / 'none') == ''
 
 
 def test_arm64_steps_cross_compile():
@@ -89,7 +104,7 @@ def test_debian_busybox_is_static_and_ls_is_not():
 def test_initramfs_holds_init_busybox_and_every_test(tmp_path):
     tests = tmp_path / 'tests'
     tests.mkdir()
-    for name in build.SELFTESTS + [build.VFIO_TEST]:
+    for name in build.PROGRAMS:
         elf(tests, name, False)
     arch = build.Arch('x86_64', 'x86', (), '', '', '', elf(tmp_path, 'busybox', False))
     out = tmp_path / 'initramfs.cpio'
@@ -98,7 +113,7 @@ def test_initramfs_holds_init_busybox_and_every_test(tmp_path):
     assert records['init'][4] == (Path(build.__file__).parent / 'init.sh').read_bytes()
     assert stat.S_IFMT(records['dev/console'][1]) == stat.S_IFCHR
     for name in ['bin/busybox', 'tests/iommufd', 'tests/iommufd_fail_nth',
-                 'tests/vfio_map_test']:
+                 'tests/vfio_dma_mapping_test', 'tests/vfio_map_test']:
         assert records[name][1] & 0o111, name
 
 

@@ -30,7 +30,7 @@ def test_intel_iommu_machine():
     assert iommu < first_pci_device(c)   # QEMU wants the IOMMU before PCI devices
     params = append(c)
     assert 'intel_iommu=on' in params and 'console=ttyS0' in params
-    assert 'citests=iommufd,iommufd_fail_nth,vfio' in params
+    assert 'citests=iommufd,iommufd_fail_nth,vfio,vfio_dma_mapping_test' in params
     assert 'hugepagesz=1G' in params and 'citimeout=300' in params
     assert c[c.index('-serial') + 1] == 'file:/o/console.log'
     assert 'file,id=results,path=/o/results.log' in c

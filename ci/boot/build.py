@@ -29,9 +29,12 @@ CACHE = Path(os.environ.get('CI_BOOT_CACHE',
                 Path.home() / '.cache' / 'iova-to-phys-length' / 'boot'))
 JOBS = os.environ.get('CI_BOOT_JOBS', '2')
 
-# The user-space test programs put in the initramfs under /tests.
+# The user-space test programs put in the initramfs under /tests: the
+# kernel's iommufd selftests, its VFIO DMA mapping selftest and ours.
 SELFTESTS = ['iommufd', 'iommufd_fail_nth']
+VFIO_SELFTEST = 'vfio_dma_mapping_test'
 VFIO_TEST = 'vfio_map_test'
+PROGRAMS = SELFTESTS + [VFIO_SELFTEST, VFIO_TEST]
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,19 @@ def configure_steps(arch: Arch, src: Path, obj: Path) -> list[str]:
     ]
 
 
-def build_steps(arch: Arch, src: Path, obj: Path) -> list[str]:
+def vfio_selftests_cflags(tree: Path) -> str:
+    """Extra flags for tools/testing/selftests/vfio: Debian's 7.2.13 calls
+    calloc_assert() without defining it, vfio_selftests_shim.h supplies it
+    to trees that lack it."""
+    lib = tree / 'tools/testing/selftests/vfio/lib'
+    sources = [p.read_text(errors='replace') for p in lib.rglob('*.[ch]')] \
+        if lib.exists() else []
+    used = any('calloc_assert(' in text for text in sources)
+    defined = any(re.search(r'(\*|#define\s+)calloc_assert\b', text) for text in sources)
+    return f'-include {HERE}/vfio_selftests_shim.h' if used and not defined else ''
+
+
+def build_steps(arch: Arch, src: Path, obj: Path, vfio_cflags: str = '') -> list[str]:
     """Kernel image, uapi headers, static test programs."""
     tests = obj / 'ci-tests'
     khdr = f'-isystem {obj}/usr/include'
@@ -109,6 +124,12 @@ def build_steps(arch: Arch, src: Path, obj: Path) -> list[str]:
         f'nice -n 10 make -C {src}/tools/testing/selftests/iommu OUTPUT={tests} '
         f'ARCH={arch.kernel_arch} CROSS_COMPILE={arch.cross_compile} '
         f'{shlex.quote("KHDR_INCLUDES=" + khdr)} LDFLAGS=-static',
+        f'nice -n 10 make -C {src}/tools/testing/selftests/vfio OUTPUT={tests}/vfio '
+        f'ARCH={arch.kernel_arch} CROSS_COMPILE={arch.cross_compile} '
+        f'{shlex.quote("KHDR_INCLUDES=" + khdr)} '
+        f'{shlex.quote("EXTRA_CFLAGS=" + vfio_cflags)} '
+        f"'LDFLAGS=-static -pthread' {tests}/vfio/{VFIO_SELFTEST}",
+        f'cp {tests}/vfio/{VFIO_SELFTEST} {tests}/',
         f'{arch.cross_compile}gcc -static -O2 -Wall -Wextra -Werror {khdr} '
         f'-o {tests}/{VFIO_TEST} {HERE}/vfio_map_test.c',
     ]
@@ -152,7 +173,7 @@ def initramfs(arch: Arch, tests: Path, out: Path) -> None:
     entries.append(cpio.file('bin/busybox', arch.busybox))
     entries.append(cpio.symlink('bin/sh', 'busybox'))
     entries.append(cpio.file('init', HERE / 'init.sh'))
-    for name in SELFTESTS + [VFIO_TEST]:
+    for name in PROGRAMS:
         path = tests / name
         if not path.exists():
             raise BuildError(f'test program {path} was not built')
@@ -228,7 +249,8 @@ def build(tree: Path, arch_name: str, log: Path) -> Built:
     with _lock(work.base / 'build.lock'):
         work.configure(log)
         started = time.monotonic()
-        text = work.run(build_steps(arch, work.mnt / 'src', work.mnt / 'obj'), log)
+        text = work.run(build_steps(arch, work.mnt / 'src', work.mnt / 'obj',
+                                    vfio_selftests_cflags(work.tree)), log)
         seconds = time.monotonic() - started
     start = re.search(r'kernel build start ([0-9.]+)', text)
     end = re.search(r'kernel build end ([0-9.]+)', text)
@@ -238,7 +260,7 @@ def build(tree: Path, arch_name: str, log: Path) -> Built:
     kernel_cpu = (60 * int(cpu.group(1)) + float(cpu.group(2)) +
                   60 * int(cpu.group(3)) + float(cpu.group(4))) if cpu else None
     tests = work.obj_dir / 'ci-tests'
-    for program in [arch.busybox] + [tests / n for n in SELFTESTS + [VFIO_TEST]]:
+    for program in [arch.busybox] + [tests / n for n in PROGRAMS]:
         if not program.exists() or not is_static(program):
             raise BuildError(f'{program} is not a static 64-bit ELF program')
     ramfs = work.obj_dir / 'ci-initramfs.cpio'

@@ -30,7 +30,7 @@ _ARM64 = ['qemu-system-aarch64', '-cpu', 'max']
 MACHINES = {m.name: m for m in [
     Machine('intel-iommu', 'x86_64', _X86,
         ['-device', 'intel-iommu,intremap=on,caching-mode=on'],
-        'intel_iommu=on', USER_TESTS + ['vfio'], 'ttyS0'),
+        'intel_iommu=on', USER_TESTS + ['vfio', 'vfio_dma_mapping_test'], 'ttyS0'),
     Machine('amd-iommu', 'x86_64', _X86, ['-device', 'amd-iommu'],
         'amd_iommu=on', USER_TESTS, 'ttyS0'),
     Machine('virtio-iommu', 'x86_64', _X86, ['-device', 'virtio-iommu-pci'],
