@@ -30,6 +30,7 @@ import dataclasses
 import os
 import pathlib
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -163,7 +164,8 @@ def _spatch(tree: pathlib.Path, files: list[str], mode: str, jobs: int,
     if mode == 'patch':
         cmd += ['--patch', '.']
     try:
-        proc = subprocess.run(cmd, cwd=tree, capture_output=True, text=True)
+        proc = subprocess.run(cmd, cwd=tree, capture_output=True, text=True,
+                              env=dict(os.environ, PYTHONUNBUFFERED='1'))
     except FileNotFoundError:
         raise AuditError('spatch not found: install the Debian package coccinelle')
     finally:
@@ -611,6 +613,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f'audit: {tree} is not a kernel tree', file=sys.stderr)
         return 2
     start = time.monotonic()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         audit = find(tree, jobs=args.jobs)
         patched = None
@@ -633,7 +636,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.mode == 'patch':
         print('patch mode cannot convert implementations (kind 1), calls whose result is '
               'stored or compared with a value, macro bodies, or loops (kind 3)')
-    print(f'wall time {time.monotonic() - start:.1f}s')
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = used.ru_utime + used.ru_stime - children.ru_utime - children.ru_stime
+    print(f'wall time {time.monotonic() - start:.1f}s (spatch and git CPU {cpu:.1f}s)')
     return 1 if audit.failed() else 0
 
 

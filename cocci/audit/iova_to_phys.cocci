@@ -40,6 +40,7 @@ busy_results = set()
 # Calls already reported as kind 3.
 k3_seen = set()
 import re
+import sys
 # Functions whose op calls patch mode converted, needing a local length.
 p2_fns = set()
 
@@ -55,6 +56,8 @@ def emit(p, kind, msg):
 		coccilib.org.print_todo(p[0], text)
 	else:
 		coccilib.report.print_report(p[0], text)
+	# With --jobs each worker is a fork that may exit without flushing.
+	sys.stdout.flush()
 
 @script:python depends on org@
 @@
