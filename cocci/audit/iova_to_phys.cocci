@@ -225,11 +225,11 @@ position ps;
 @@
 fn(...) {
  ... when any
- iommu_iova_to_phys(args)@pc
+ iommu_iova_to_phys@pc(args)
  ... when any
  x@ps += E
  ... when any
- iommu_iova_to_phys(args)@pc
+ iommu_iova_to_phys@pc(args)
  ... when any
 }
 
@@ -251,11 +251,11 @@ position ps;
 @@
 fn(...) {
  ... when any
- iommu_iova_to_phys(args)@pc
+ iommu_iova_to_phys@pc(args)
  ... when any
  x@ps += E
  ... when any
- iommu_iova_to_phys(args)@pc
+ iommu_iova_to_phys@pc(args)
  ... when any
 }
 
@@ -276,7 +276,7 @@ position ps;
 @@
 fn(...) {
  ... when any
- iommu_iova_to_phys(args)@pc
+ iommu_iova_to_phys@pc(args)
  ... when any
 (
  x@ps++
@@ -284,7 +284,7 @@ fn(...) {
  ++x@ps
 )
  ... when any
- iommu_iova_to_phys(args)@pc
+ iommu_iova_to_phys@pc(args)
  ... when any
 }
 
