@@ -337,12 +337,21 @@ class _Tree:
     def __init__(self, tree: pathlib.Path):
         self.tree = tree
         self._sources: dict[str, Source] = {}
+        self._scopes: dict[str, tuple[list[int], dict[int, int]]] = {}
 
     def source(self, file: str) -> Source:
         if file not in self._sources:
             text = (self.tree / file).read_text(errors='replace')
             self._sources[file] = lex(text)
         return self._sources[file]
+
+    def c_scope(self, file: str) -> tuple[list[int], dict[int, int]]:
+        """The C code (no preprocessor lines) of a file, and its braces."""
+        if file not in self._scopes:
+            src = self.source(file)
+            scope = src.scope(None)
+            self._scopes[file] = (scope, _parents(src.code, scope))
+        return self._scopes[file]
 
 
 def _macro_uses(tree: _Tree, name: str, depth: int) -> list[tuple[str, int, str]]:
@@ -361,8 +370,8 @@ def _macro_uses(tree: _Tree, name: str, depth: int) -> list[tuple[str, int, str]
                 continue
             if tok.directive:
                 continue
-            scope = src.scope(None)
-            brace = _parents(src.code, scope).get(i, -1)
+            scope, parents = tree.c_scope(file)
+            brace = parents.get(i, -1)
             if brace >= 0:
                 struct = _struct_before(src.code, scope, brace)
                 if struct:
@@ -375,10 +384,13 @@ def _designators(tree: _Tree, file: str) -> tuple[list[Finding], list[Note]]:
     src = tree.source(file)
     code = src.code
     findings, notes = [], []
-    macros = sorted({t.macro for t in code if t.macro})
+    macros = sorted({t.macro for t in code if t.macro and t.text == TOKEN})
     for macro in [None] + macros:
-        scope = src.scope(macro)
-        parents = _parents(code, scope)
+        if macro is None:
+            scope, parents = tree.c_scope(file)
+        else:
+            scope = src.scope(macro)
+            parents = _parents(code, scope)
         for k, i in enumerate(scope[1:-1], 1):
             if (code[i].text != TOKEN or code[scope[k - 1]].text != '.'
                     or code[scope[k + 1]].text != '='):
@@ -420,7 +432,7 @@ def _members(tree: _Tree, file: str) -> list[Finding]:
     """Kind 0: the op member of the ops structs, and its kernel-doc line."""
     src = tree.source(file)
     code = src.code
-    scope = src.scope(None)
+    scope, _ = tree.c_scope(file)
     found = []
     for k, i in enumerate(scope[:-2]):
         if (code[i].text != 'struct' or code[scope[k + 1]].text not in OPS_STRUCTS
@@ -431,8 +443,9 @@ def _members(tree: _Tree, file: str) -> list[Finding]:
         if comment:
             for n, text in enumerate(comment[1].split('\n')):
                 if re.search(rf'@{TOKEN}\s*:', text):
-                    found.append(Finding(file, comment[0] + n, 0, struct, 'tokens',
-                                         f'kernel-doc of the iova_to_phys member of struct {struct}'))
+                    found.append(Finding(
+                        file, comment[0] + n, 0, struct, 'tokens',
+                        f'kernel-doc of the iova_to_phys member of struct {struct}'))
         depth = 0
         for j in range(k + 2, len(scope)):
             text = code[scope[j]].text
@@ -449,11 +462,9 @@ def _members(tree: _Tree, file: str) -> list[Finding]:
 def _length_returns(tree: _Tree, file: str) -> list[Finding]:
     """Kind 4 by tokens: `return 0;` or `return c ? x : 0;` in a function
     shaped like iova_to_phys_length, including macro-named ones spatch skips."""
-    src = tree.source(file)
-    code = src.code
-    scope = src.scope(None)
+    code = tree.source(file).code
+    scope, parents = tree.c_scope(file)
     texts = [code[i].text for i in scope]
-    parents = _parents(code, scope)
     found = []
     for k, i in enumerate(scope):
         if texts[k] != 'phys_addr_t' or parents[i] != -1:

@@ -19,8 +19,11 @@
 /// pass for those.
 ///
 // Confidence: High (kinds 1, 2, 4), Low (kind 3)
-// Comments: The op calls are found by type, so domain->ops needs the
-//  struct definitions from the headers: keep the include options.
+// Comments: Op uses are matched by type: domain->ops gets its type from
+//  include/linux/iommu.h (hence the include options) or, failing that, is
+//  matched as the ops of a struct iommu_domain.  spatch 1.1.1 resolves
+//  "../../x.h" wrongly from a subdirectory (M=drivers/iommu/arm/arm-smmu
+//  skips arm-smmu.c with an EXN line); M=drivers/iommu is fine.
 // Options: --all-includes --include-headers-for-types --include-headers
 // Requires: 1.1.1
 
