@@ -106,8 +106,6 @@ position p;
  }
 )
 
-// The op is found through an expression of either ops type or, should the
-// ops type be unknown (no headers), through the ops of a struct iommu_domain.
 @k1_asg depends on !patch@
 {struct iommu_domain_ops *, const struct iommu_domain_ops *,
  struct io_pgtable_ops *, const struct io_pgtable_ops *} o;
@@ -141,6 +139,8 @@ emit(p, 1, "assigns %s to the iova_to_phys op" % fn)
 
 // ---------------------------------------------------------------- kind 2
 
+// The op is found through an expression of either ops type or, should the
+// ops type be unknown (no headers), through the ops of a struct iommu_domain.
 @k2_call depends on !patch@
 {struct iommu_domain_ops *, const struct iommu_domain_ops *,
  struct io_pgtable_ops *, const struct io_pgtable_ops *} o;
