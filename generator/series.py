@@ -150,13 +150,15 @@ def generate(opts: Options, log=print) -> dict:
     release = kernel_tree.kernelrelease(tree)
     branch = opts.branch or f'{manifest.name}/v{opts.version}'
     base = kernel_tree.make_worktree(tree, branch, opts.work)
-    log(f'work tree: {opts.work} (branch {branch}, base {base[:12]})')
+    log(f'work tree: {opts.work} (branch {branch}, base {base[:12]}) '
+        f'[{time.monotonic() - started:.0f} s]')
 
     entries = inventory.take(opts.work)
     mapping, uncovered = map_inventory(entries, manifest)
     log(f'inventory: {len(entries)} entries, '
         f'{sum(1 for v in mapping.values() if v[0] == "step")} converted by steps, '
-        f'{sum(1 for v in mapping.values() if v[0] == "kept")} kept on purpose')
+        f'{sum(1 for v in mapping.values() if v[0] == "kept")} kept on purpose '
+        f'[{time.monotonic() - started:.0f} s]')
     plan = list(manifest.steps)
     if uncovered:
         for e in uncovered:
@@ -192,7 +194,7 @@ def generate(opts: Options, log=print) -> dict:
             raise Failure(problems[0])
         result.commit = _commit(opts.work, step, result.files, who)
         result.status = 'applied'
-        log(f'  applied  {step.id}: {len(result.files)} files')
+        log(f'  applied  {step.id}: {len(result.files)} files [{time.monotonic() - started:.0f} s]')
 
     applied = [r for r in results if r.status == 'applied']
     out = opts.out or (spatch.REPO / 'out' / release / f'v{opts.version}')
