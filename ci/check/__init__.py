@@ -1,0 +1,1 @@
+"""make check: verify a generated series (see ci/check/main.py)."""

@@ -1,0 +1,5 @@
+import sys
+
+from ci.check.main import main
+
+sys.exit(main())

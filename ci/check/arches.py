@@ -1,0 +1,181 @@
+"""The arches and configs of the bisect builds, and their build directories.
+
+Each arch has a base config target and a fragment in ci/check/configs/
+(common.config is added to all).  x86_64 takes the fragment as
+KCONFIG_ALLCONFIG for allmodconfig; the others append it to their defconfig
+and run olddefconfig.  Every line of the fragments must hold in the final
+.config, or the arch fails loudly before anything is built.
+
+Build directories live in ~/.cache/iova-to-phys-length/check/<arch> (or
+$IOVA_CACHE/check/<arch>), out of tree, configured and prepared once per
+source tree and fragment set, then built incrementally.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import pathlib
+import re
+import shlex
+import shutil
+import subprocess
+
+CONFIGS = pathlib.Path(__file__).resolve().parent / 'configs'
+CACHE = pathlib.Path(os.environ.get('IOVA_CACHE', pathlib.Path.home() / '.cache/iova-to-phys-length'))
+STAMP = 'ci-check-stamp.json'
+
+
+@dataclasses.dataclass(frozen=True)
+class Arch:
+    name: str               # ci.check's name, also the build directory's
+    kernel_arch: str        # ARCH=
+    cross: str              # CROSS_COMPILE=
+    base: str               # the config target the fragment goes on
+    what: str               # one line for the report
+
+    @property
+    def fragments(self) -> list[pathlib.Path]:
+        return [CONFIGS / 'common.config', CONFIGS / f'{self.name}.config']
+
+
+ARCHES = {a.name: a for a in (
+    Arch('x86_64', 'x86', '', 'allmodconfig',
+         'allmodconfig + COMPILE_TEST: most drivers, amd, intel, riscv, iommufd, vfio, drm'),
+    Arch('arm64', 'arm64', 'aarch64-linux-gnu-', 'defconfig',
+         'defconfig: arm-smmu-v3, arm-smmu + qcom debug, apple-dart'),
+    Arch('arm', 'arm', 'arm-linux-gnueabihf-', 'multi_v7_defconfig',
+         'multi_v7_defconfig: msm, tegra-smmu, omap, exynos; 32-bit size_t'),
+    Arch('powerpc', 'powerpc', 'powerpc-linux-gnu-', 'corenet32_smp_defconfig',
+         'corenet32_smp_defconfig: fsl_pamu (e500mc, PHYS_64BIT)'),
+    Arch('s390', 's390', 's390x-linux-gnu-', 'defconfig', 'defconfig: s390-iommu'),
+    Arch('riscv', 'riscv', 'riscv64-linux-gnu-', 'defconfig', 'defconfig: riscv iommu'),
+)}
+QUICK = ('x86_64',)
+
+
+def compiler(arch: Arch, env: dict) -> str:
+    """CC= for this arch: the user's CC launchers (ccache, distcc ...) + <cross>gcc.
+
+    CC="distcc gcc" or CC="ccache gcc" (with CCACHE_PREFIX=distcc) from the
+    user's environment keep their launchers; the last word, the compiler,
+    gets the arch's cross prefix.  Default: ccache when installed.
+    """
+    words = shlex.split(env.get('CC', '')) if env.get('CC') else []
+    if not words:
+        words = (['ccache'] if shutil.which('ccache') else []) + ['gcc']
+    name = pathlib.PurePosixPath(words[-1]).name
+    words[-1] = arch.cross + re.sub(r'^.*-(?=(gcc|cc)(-[\d.]+)?$)', '', name)
+    return ' '.join(shlex.quote(w) for w in words)
+
+
+def make_args(arch: Arch, srctree: pathlib.Path, build: pathlib.Path, env: dict,
+              jobs: int = 2) -> list[str]:
+    args = ['nice', '-n', '10', 'make', '-C', str(srctree), f'O={build}',
+            f'ARCH={arch.kernel_arch}', f'CC={compiler(arch, env)}', f'-j{jobs}']
+    if arch.cross:
+        args.append(f'CROSS_COMPILE={arch.cross}')
+    return args
+
+
+def fragment_lines(text: str) -> dict[str, str]:
+    """CONFIG_X -> 'y'/'m'/'n'/value for each setting of a fragment (last one wins)."""
+    want = {}
+    for line in text.splitlines():
+        m = re.match(r'^(CONFIG_\w+)=(.*)$', line.strip())
+        if m:
+            want[m.group(1)] = m.group(2)
+            continue
+        m = re.match(r'^# (CONFIG_\w+) is not set$', line.strip())
+        if m:
+            want[m.group(1)] = 'n'
+    return want
+
+
+def config_values(text: str) -> dict[str, str]:
+    return fragment_lines(text)
+
+
+def missing_settings(want: dict[str, str], final: dict[str, str]) -> list[str]:
+    """The requested settings the final .config does not have ('n' = unset or absent)."""
+    bad = []
+    for sym, value in want.items():
+        got = final.get(sym, 'n')
+        if got != value:
+            has = f'{sym}={got}' if got != 'n' else 'it unset'
+            bad.append(f'{sym}={value} requested, .config has {has}')
+    return bad
+
+
+class ConfigError(Exception):
+    pass
+
+
+def build_dir(arch: Arch) -> pathlib.Path:
+    return CACHE / 'check' / arch.name
+
+
+def setup(arch: Arch, srctree: pathlib.Path, base_commit: str, env: dict, log,
+          jobs: int = 2) -> tuple[pathlib.Path, dict]:
+    """Configure (if needed), verify and prepare the arch's build directory.
+
+    Returns the directory and a dict of what was done, with timings.
+    """
+    import time
+    build = build_dir(arch)
+    want: dict[str, str] = {}
+    for frag in arch.fragments:
+        want.update(fragment_lines(frag.read_text()))
+    key = hashlib.sha256(json.dumps([arch.base, base_commit, compiler(arch, env),
+                                     [f.read_text() for f in arch.fragments]]).encode()).hexdigest()
+    stamp_path = build / STAMP
+    stamp = json.loads(stamp_path.read_text()) if stamp_path.exists() else {}
+    done = {'configured': False, 'wiped': False}
+    if stamp.get('srctree') not in (None, str(srctree)) and build.exists():
+        log(f'{arch.name}: build directory was for {stamp.get("srctree")}: starting afresh')
+        shutil.rmtree(build)
+        done['wiped'] = True
+        stamp = {}
+    build.mkdir(parents=True, exist_ok=True)
+    make = make_args(arch, srctree, build, env, jobs)
+    t = time.monotonic()
+    if stamp.get('config') != key or not (build / '.config').exists():
+        merged = build / 'ci-check-fragment.config'
+        merged.write_text(''.join(f.read_text() for f in arch.fragments))
+        if arch.base.endswith('allmodconfig') or arch.base.endswith('allyesconfig'):
+            _run(make + ['-s', f'KCONFIG_ALLCONFIG={merged}', arch.base], build, 'config', env)
+        else:
+            _run(make + ['-s', arch.base], build, 'config', env)
+            with open(build / '.config', 'a') as f:
+                f.write(merged.read_text())
+            _run(make + ['-s', 'olddefconfig'], build, 'config', env)
+        done['configured'] = True
+    final = config_values((build / '.config').read_text())
+    bad = missing_settings(want, final)
+    if bad:
+        stamp_path.unlink(missing_ok=True)
+        raise ConfigError(f'{arch.name}: the config fragments did not take: ' + '; '.join(bad))
+    done['config_s'] = round(time.monotonic() - t, 1)
+    t = time.monotonic()
+    _run(make + ['-s', 'prepare'], build, 'prepare', env)
+    done['prepare_s'] = round(time.monotonic() - t, 1)
+    stamp_path.write_text(json.dumps({'srctree': str(srctree), 'config': key}) + '\n')
+    return build, done
+
+
+def _run(args: list[str], build: pathlib.Path, what: str, env: dict) -> None:
+    proc = subprocess.run(args, capture_output=True, text=True, env=dict(env, LC_ALL='C'))
+    (build / f'ci-check-{what}.log').write_text(proc.stdout + proc.stderr)
+    if proc.returncode != 0:
+        tail = '\n'.join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
+        raise ConfigError(f'{" ".join(args[3:])} failed (exit {proc.returncode}):\n{tail}')
+
+
+def symbol_values(build: pathlib.Path, symbols: list[str]) -> dict[str, str]:
+    config = build / '.config'
+    if not config.exists():
+        return {}
+    values = config_values(config.read_text())
+    return {s: values.get(s, 'n') for s in symbols}

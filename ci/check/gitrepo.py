@@ -1,0 +1,76 @@
+"""Git for ci.check: the series facts, and a detached worktree of our own to build in.
+
+The generator's worktree and branch are only read.  Builds check commits out
+one after the other in ~/.cache/iova-to-phys-length/check/src/<tree name>, a
+detached worktree of the same repository, so the series commits are there.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import subprocess
+
+
+class GitError(Exception):
+    pass
+
+
+def git(repo: pathlib.Path, *args: str, check: bool = True) -> str:
+    proc = subprocess.run(['git', '-C', str(repo), *args], capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise GitError(f'git {" ".join(args)} in {repo}: {proc.stderr.strip()[-400:]}')
+    return proc.stdout
+
+
+def common_dir(repo: pathlib.Path) -> pathlib.Path:
+    return pathlib.Path(git(repo, 'rev-parse', '--path-format=absolute',
+                            '--git-common-dir').strip())
+
+
+def ensure_worktree(repo: pathlib.Path, path: pathlib.Path, commit: str) -> None:
+    """A detached worktree of repo's repository at path (made once, then reused)."""
+    if path.exists():
+        try:
+            same = common_dir(path) == common_dir(repo)
+        except GitError:
+            same = False
+        if not same:
+            raise GitError(f'{path} exists and is not a worktree of {common_dir(repo)}; '
+                           'remove it')
+        checkout(path, commit)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    git(repo, 'worktree', 'prune')
+    git(repo, 'worktree', 'add', '--detach', '-f', str(path), commit)
+
+
+def checkout(worktree: pathlib.Path, commit: str) -> None:
+    """Check commit out, dropping anything an interrupted run left in the files."""
+    if git(worktree, 'status', '--porcelain', '--untracked-files=no').strip():
+        git(worktree, 'reset', '-q', '--hard')
+    git(worktree, 'checkout', '-q', '--detach', commit)
+
+
+def changed_files(repo: pathlib.Path, a: str, b: str) -> list[str]:
+    out = git(repo, 'diff', '--no-renames', '--name-only', a, b)
+    return [line for line in out.splitlines() if line]
+
+
+def added_files(repo: pathlib.Path, a: str, b: str) -> list[str]:
+    out = git(repo, 'diff', '--no-renames', '--name-only', '--diff-filter=A', a, b)
+    return [line for line in out.splitlines() if line]
+
+
+def diff_u0(repo: pathlib.Path, a: str, b: str, files: list[str]) -> str:
+    if not files:
+        return ''
+    return git(repo, 'diff', '--no-renames', '-U0', '--no-color', a, b, '--', *files)
+
+
+def show(repo: pathlib.Path, commit: str, path: str) -> str:
+    return git(repo, 'show', f'{commit}:{path}')
+
+
+def exists(repo: pathlib.Path, rev: str) -> bool:
+    return subprocess.run(['git', '-C', str(repo), 'cat-file', '-e', f'{rev}^{{commit}}'],
+                          capture_output=True).returncode == 0

@@ -1,0 +1,220 @@
+"""make check: checkpatch, bisect builds on six arches, coverage, range-diff, recipients.
+
+    python3 -m ci.check --series OUT [--arches x86_64,arm64,...] [--quick]
+                        [--prev DIR|BRANCH] [--jobs 2]
+
+OUT is a series directory (series.json, patches) from `make series`.  Results
+go to OUT/report.md, OUT/report.html, OUT/check.json and OUT/logs/.  Exit
+status 0 when everything passes, 1 when something fails, 2 when the check
+could not run.  --quick is the `make test` subset: checkpatch and the x86_64
+bisect builds (no coverage, recipients or other arches).
+
+Builds run under nice -n 10 with -j<jobs>, one arch at a time, with
+CC="ccache <cross>gcc"; set CC="distcc gcc" (or CCACHE_PREFIX=distcc) and
+DISTCC_HOSTS to spread them: the launcher words of $CC are kept, and the
+compiler gets each arch's cross prefix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import fcntl
+import json
+import os
+import pathlib
+import sys
+import time
+
+from ci.check import (arches as arches_mod, bisect, checkpatch, coverage, gitrepo, rangediff,
+                      recipients, report, series as series_mod)
+from ci.check.progress import Progress
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(prog='python3 -m ci.check', description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--series', type=pathlib.Path, required=True,
+                    help='series directory holding series.json')
+    ap.add_argument('--arches', default=','.join(arches_mod.ARCHES),
+                    help='comma-separated, from: ' + ', '.join(arches_mod.ARCHES))
+    ap.add_argument('--quick', action='store_true',
+                    help='checkpatch and x86_64 bisect builds only')
+    ap.add_argument('--prev', help='previous version: series directory or branch')
+    ap.add_argument('--jobs', type=int, default=2)
+    args = ap.parse_args(argv)
+    names = [a for a in args.arches.split(',') if a]
+    unknown = [a for a in names if a not in arches_mod.ARCHES]
+    if unknown:
+        ap.error(f'unknown arch {unknown[0]}; known: {", ".join(arches_mod.ARCHES)}')
+    if args.quick:
+        names = [a for a in names if a in arches_mod.QUICK] or list(arches_mod.QUICK)
+    args.arch_names = names
+    return args
+
+
+class Phases:
+    def __init__(self):
+        self.timings: list[tuple[str, float]] = []
+
+    @contextlib.contextmanager
+    def __call__(self, name: str):
+        t = time.monotonic()
+        try:
+            yield
+        finally:
+            self.timings.append((name, round(time.monotonic() - t, 1)))
+
+
+def check_worktree_path(s: series_mod.Series) -> pathlib.Path:
+    name = gitrepo.common_dir(s.worktree).parent.name
+    return arches_mod.CACHE / 'check' / 'src' / name
+
+
+def run_checkpatch(srctree, s, data):
+    found, crashed = checkpatch.run(srctree, [(c.step, s.out / c.patch)
+                                              for c in s.commits if c.patch])
+    result = checkpatch.judge(found, checkpatch.load_allow(), crashed)
+
+    def show(f):
+        return f'{f.step}: {f.level}:{f.type}: {f.message} ({f.where()})'
+    data['checkpatch'] = {
+        'patches': sum(1 for c in s.commits if c.patch),
+        'failing': [show(f) for f in result.failing],
+        'allowed': [f'{show(f)} -- allowed: {a.reason}' for f, a in result.allowed],
+        'stale': [f'step={a.step} type={a.type} message={a.message!r}' for a in result.stale],
+        'crashed': result.crashed,
+    }
+
+
+def collect_coverage(tracker, repo, s):
+    for i, c in enumerate(s.commits):
+        parent = s.parent(i)
+        files = [f for f in gitrepo.changed_files(repo, parent, c.commit)
+                 if f.endswith(coverage.C_FILES)]
+        for file, lines in coverage.added_lines(gitrepo.diff_u0(repo, parent, c.commit,
+                                                                 files)).items():
+            tracker.add(c.step, file, gitrepo.show(repo, c.commit, file), lines)
+
+
+def coverage_report(tracker, srctree, ran):
+    covered, total = tracker.counts()
+    uncovered = []
+    for step, file, line, text in tracker.uncovered():
+        symbols = coverage.kconfig_path(srctree, file)
+        values = {a: arches_mod.symbol_values(arches_mod.build_dir(arches_mod.ARCHES[a]),
+                                              symbols) for a in ran}
+        reason = coverage.explain(tracker.texts[(step, file)], file, line,
+                                  tracker.users.get((step, file), {}), symbols, values)
+        uncovered.append({'step': step, 'file': file, 'line': line, 'text': text,
+                          'reason': reason})
+    return {'enabled': True, 'arches': ran, 'covered': covered, 'total': total,
+            'uncovered': uncovered}
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    env = dict(os.environ)
+    phases = Phases()
+    progress = Progress()
+    started = time.monotonic()
+    try:
+        s = series_mod.load(args.series.resolve())
+    except (series_mod.SeriesError, ValueError) as e:
+        print(f'check: {e}', file=sys.stderr)
+        return 2
+    repo = s.worktree if s.worktree.exists() else s.tree
+    srctree = check_worktree_path(s)
+    lock_path = arches_mod.CACHE / 'check' / '.lock'
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = open(lock_path, 'w')
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        progress.log('check: another make check holds the build directories; waiting')
+        fcntl.flock(lock, fcntl.LOCK_EX)
+
+    data = {'series': {'name': s.out.name if not s.branch else s.branch.split('/')[0],
+                       'version': s.version, 'base': s.base, 'branch': s.branch,
+                       'out': str(s.out),
+                       'commits': [dataclasses.asdict(c) for c in s.commits],
+                       'skipped': list(s.skipped)},
+            'arches': args.arch_names, 'quick': args.quick,
+            'arch_info': {a: arches_mod.ARCHES[a].what for a in args.arch_names},
+            'arch_runs': {}}
+    try:
+        with phases('worktree'):
+            progress.set(f'worktree {srctree} at {s.base[:12]}')
+            gitrepo.ensure_worktree(repo, srctree, s.base)
+        with phases('checkpatch'):
+            progress.set(f'checkpatch --strict on {len(s.commits)} patches')
+            run_checkpatch(srctree, s, data)
+        if not args.quick:
+            with phases('recipients'):
+                progress.set('get_maintainer.pl')
+                data['recipients'] = recipients.write_all(
+                    srctree, s.out, [c.patch for c in s.commits if c.patch], s.cover)
+        if args.prev:
+            with phases('range-diff'), contextlib.ExitStack() as stack:
+                progress.set(f'range-diff against {args.prev}')
+                base, tip, label = rangediff.previous_range(repo, args.prev, stack, s.tip)
+                text = rangediff.range_diff(repo, (base, tip), (s.base, s.tip))
+                name = f'range-diff-{label.replace("/", "_")}-v{s.version}.txt'
+                (s.out / name).write_text(text)
+                data['range_diff'] = {'file': name, 'against': label}
+        tracker = coverage.Tracker()
+        if not args.quick:
+            with phases('coverage: changed lines'):
+                collect_coverage(tracker, repo, s)
+        ran = []
+        for name in args.arch_names:
+            arch = arches_mod.ARCHES[name]
+
+            def on_commit(i, c, builder, index, arch=arch):
+                wanted = tracker.wanted(c.step)
+                if wanted:
+                    covered, tried = coverage.measure(srctree, builder.build, index, wanted,
+                                                      builder.build / 'ci-check-coverage',
+                                                      builder.env)
+                    tracker.record(c.step, arch.name, covered, tried)
+
+            run = bisect.run_arch(arch, s, srctree, env, args.jobs, progress,
+                                  on_commit=None if args.quick else on_commit,
+                                  log=progress.log)
+            data['arch_runs'][name] = dataclasses.asdict(run)
+            for phase, sec in run.timings.items():
+                if phase != 'total':
+                    phases.timings.append((f'{name}: {phase}', sec))
+            if run.status != 'error':
+                ran.append(name)
+            progress.log(f'{name}: {run.status} in {run.timings.get("total", 0):.0f} s '
+                         f'({", ".join(f"{k} {v:.0f} s" for k, v in run.timings.items() if k != "total")})'
+                         + (f': {run.error.splitlines()[0]}' if run.error else ''))
+        if not args.quick:
+            with phases('coverage: report'):
+                data['coverage'] = coverage_report(tracker, srctree, ran)
+    except (gitrepo.GitError, series_mod.SeriesError, RuntimeError, ValueError) as e:
+        progress.close()
+        print(f'check: {e}', file=sys.stderr)
+        return 2
+    finally:
+        with contextlib.suppress(gitrepo.GitError):
+            gitrepo.checkout(srctree, s.base)
+    progress.close()
+    phases.timings.append(('total', round(time.monotonic() - started, 1)))
+    data['timings'] = phases.timings
+    (s.out / 'check.json').write_text(json.dumps(data, indent=1) + '\n')
+    (s.out / 'report.md').write_text(report.markdown(data))
+    (s.out / 'report.html').write_text(report.to_html(data))
+    problems = report.problems(data)
+    print('timings:')
+    for phase, sec in phases.timings:
+        print(f'  {phase:<28} {sec:8.1f} s')
+    for p in problems[:20]:
+        print(f'  problem: {p}')
+    if len(problems) > 20:
+        print(f'  ... {len(problems) - 20} more in the report')
+    print(f'check: {"PASS" if not problems else "FAIL"}: {s.out / "report.md"} '
+          f'({s.out / "report.html"})')
+    return 1 if problems else 0
