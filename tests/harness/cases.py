@@ -13,6 +13,8 @@ base_drops_offset  the unconverted function loses the sub-page offset (it
          is one of the things the conversion fixes)
 probes   macro -> regex: the macro is defined for the test main when the
          extracted text matches (which ops members the tree has)
+only     file -> names: take just these definitions from that file (a core
+         header whose other definitions the stubs provide)
 main     the test main (mains/<main>.c) when it is not the case's name: a
          "-32" case reruns a main with -m32, for a 32-bit size_t
 step     the id of the generator/series.toml step that converts it, where
@@ -35,6 +37,7 @@ class Case:
     step: str = None
     probes: dict = field(default_factory=dict)
     main: str = None
+    only: dict = field(default_factory=dict)
 
     @property
     def source(self):
@@ -49,6 +52,9 @@ class Case:
 # Which members struct io_pgtable_ops has in the tree.
 IOPGTABLE_OPS_LENGTH = r"\(\*iova_to_phys_length\)\s*\(struct io_pgtable_ops"
 IOPGTABLE_OPS_OLD = r"\(\*iova_to_phys\)\s*\(struct io_pgtable_ops"
+
+# The shared helper fsl_pamu and virtio use; the rest of iommu.h is stubbed.
+RANGE_BLOCK = {"include/linux/iommu.h": ["iommu_range_block_length"]}
 
 OPS_PROBES = {"HARNESS_OPS_LENGTH": IOPGTABLE_OPS_LENGTH,
               "HARNESS_OPS_OLD": IOPGTABLE_OPS_OLD}
@@ -110,10 +116,10 @@ CASES = [
                 "dma_region_table_cache", "dma_page_table_cache",
                 "ZPCI_TABLE_ALIGN", "ZPCI_PT_ALIGN"],
          base_drops_offset=True),
-    Case("fsl_pamu", ["drivers/iommu/fsl_pamu_domain.c"],
-         "fsl_pamu_iova_to_phys", ["aperture"]),
-    Case("virtio", ["drivers/iommu/virtio-iommu.c"],
-         "viommu_iova_to_phys", ["interval"]),
+    Case("fsl_pamu", ["include/linux/iommu.h", "drivers/iommu/fsl_pamu_domain.c"],
+         "fsl_pamu_iova_to_phys", ["aperture"], only=RANGE_BLOCK),
+    Case("virtio", ["include/linux/iommu.h", "drivers/iommu/virtio-iommu.c"],
+         "viommu_iova_to_phys", ["interval"], only=RANGE_BLOCK),
     Case("lpae", ["include/linux/io-pgtable.h",
                   "drivers/iommu/io-pgtable-arm.h",
                   "drivers/iommu/io-pgtable-arm.c"],
@@ -156,11 +162,11 @@ CASES = [
          probes={"HARNESS_OPS_LENGTH": IOPGTABLE_OPS_LENGTH,
                  "HARNESS_OPS_OLD": IOPGTABLE_OPS_OLD}),
     # 32-bit size_t: a 64G aperture and a whole-space mapping must clamp
-    Case("fsl_pamu-32", ["drivers/iommu/fsl_pamu_domain.c"],
-         "fsl_pamu_iova_to_phys", ["aperture"], main="fsl_pamu",
+    Case("fsl_pamu-32", ["include/linux/iommu.h", "drivers/iommu/fsl_pamu_domain.c"],
+         "fsl_pamu_iova_to_phys", ["aperture"], only=RANGE_BLOCK, main="fsl_pamu",
          cflags=["-m32"]),
-    Case("virtio-32", ["drivers/iommu/virtio-iommu.c"],
-         "viommu_iova_to_phys", ["interval"], main="virtio",
+    Case("virtio-32", ["include/linux/iommu.h", "drivers/iommu/virtio-iommu.c"],
+         "viommu_iova_to_phys", ["interval"], only=RANGE_BLOCK, main="virtio",
          cflags=["-m32"]),
     # Thin wrappers around the domain's io-pgtable (mains/passthrough.c)
     Case("apple-dart", ["include/linux/io-pgtable.h",

@@ -380,14 +380,19 @@ def _function_names(tokens):
 class Source:
     """The top-level definitions of a list of files, searchable by name."""
 
-    def __init__(self, texts):
-        """texts: list of (label, source text), in include order."""
+    def __init__(self, texts, only=None):
+        """texts: list of (label, source text), in include order; only maps
+        a label to the names that may be taken from it (a shared header
+        whose other definitions the stubs provide)."""
+        only = only or {}
         self.chunks = []
         self.by_name = {}
         self.tentative = {}
         self.duplicates = []
         for label, text in texts:
             for c in chunks(text):
+                if label in only and not set(c.names) & set(only[label]):
+                    continue
                 c.label = label
                 self.chunks.append(c)
                 for name in c.names:

@@ -60,7 +60,7 @@ def load_source(tree, case):
     for rel in case.files:
         path = Path(tree) / rel
         texts.append((rel, path.read_text()))
-    return extract.Source(texts)
+    return extract.Source(texts, case.only)
 
 
 def converted_name(case):

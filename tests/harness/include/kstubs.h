@@ -109,6 +109,7 @@ typedef int irqreturn_t;
 
 /* ------------------------------------------------------------ bits */
 #define BITS_PER_LONG (8 * __SIZEOF_LONG__)
+#define BITS_PER_BYTE 8
 #define BITS_PER_LONG_LONG 64
 #define BIT(n) (1UL << (n))
 #define BIT_ULL(n) (1ULL << (n))
@@ -191,6 +192,7 @@ static inline u64 __ffs64(u64 x) { return __builtin_ctzll(x); }
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (_AC(1, UL) << PAGE_SHIFT)
 #define PAGE_MASK (~(PAGE_SIZE - 1))
+#define offset_in_page(p) ((unsigned long)(p) & ~PAGE_MASK)
 
 /* ------------------------------------------------------------ arithmetic */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

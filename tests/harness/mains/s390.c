@@ -74,6 +74,11 @@ static void run(const char *name, u8 origin, u64 iova)
 	check_hole(id, iova + 5 * SZ_1M);
 	snprintf(id, sizeof(id), "s390/%s/hole/invalid-rte", name);
 	check_hole(id, (iova ^ (1ULL << 41)) & ~(u64)0xfff);
+	if (origin == ZPCI_TABLE_TYPE_RSX) {
+		/* another region-second entry: no region-third table at all */
+		snprintf(id, sizeof(id), "s390/%s/hole/invalid-rse", name);
+		check_hole(id, (iova ^ (1ULL << 42)) & ~(u64)0xfff);
+	}
 	snprintf(id, sizeof(id), "s390/%s/hole/past-aperture", name);
 	check_hole(id, dom.domain.geometry.aperture_end + 1);
 }
