@@ -55,3 +55,19 @@ def series_7_2(tmp_path_factory):
                           work=work, author='Series Test <series-test@example.org>',
                           user_tree=False, branch=branch)
     return series.generate(opts, log=print)
+
+
+@pytest.fixture(scope='session')
+def series_env(series_7_2):
+    """IOVA_TREE / IOVA_BASE_TREE for the tests that read them: the
+    generated 7.2 tree and its base, unless the caller set them."""
+    import os
+    import subprocess
+    tree = pathlib.Path(series_7_2['kernel']['tree'])
+    base = tree
+    if subprocess.run(['git', '-C', str(tree), 'rev-parse', 'HEAD'], capture_output=True,
+                      text=True).stdout.strip() != series_7_2['kernel']['base_commit']:
+        pytest.fail(f'{tree} is not at the series base commit')
+    os.environ.setdefault('IOVA_TREE', series_7_2['worktree'])
+    os.environ.setdefault('IOVA_BASE_TREE', str(base))
+    return os.environ['IOVA_TREE'], os.environ['IOVA_BASE_TREE']

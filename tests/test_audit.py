@@ -20,6 +20,7 @@ import pytest
 
 from generator import audit
 
+
 CASES = pathlib.Path(__file__).resolve().parent / 'cocci' / 'audit'
 HEADER = 'audit_types.h'     # the ops structs, with the old member
 
@@ -171,6 +172,9 @@ def _tree_from(var: str) -> pathlib.Path:
     return pathlib.Path(tree)
 
 
+# The trees: the generated 7.2 tree and its base (tests/conftest.py),
+# unless IOVA_TREE / IOVA_BASE_TREE are set.
+@pytest.mark.usefixtures('series_env')
 def test_base_tree(capsys):
     """The 7.2 tree: what kernel-notes sections 2-3 list, and no look-alike."""
     result = audit.find(_tree_from('IOVA_BASE_TREE'))
@@ -220,7 +224,7 @@ def test_base_tree(capsys):
 
 
 @pytest.fixture(scope='module')
-def generated():
+def generated(series_env):
     return audit.find(_tree_from('IOVA_TREE'))
 
 

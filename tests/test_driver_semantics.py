@@ -30,6 +30,10 @@ sys.path.insert(0, str(REPO / "tests" / "harness"))
 import run as harness  # noqa: E402
 from cases import CASES  # noqa: E402
 
+# The generated 7.2 tree and its base (tests/conftest.py), unless
+# IOVA_TREE / IOVA_BASE_TREE are set.
+pytestmark = pytest.mark.usefixtures('series_env')
+
 MANIFEST = REPO / "generator" / "series.toml"
 LENGTH_KINDS = ("length", "length-block")
 
