@@ -46,7 +46,7 @@ ARCHES = {a.name: a for a in (
          'allmodconfig + COMPILE_TEST: most drivers, amd, intel, riscv, iommufd, vfio, drm'),
     Arch('arm64', 'arm64', 'aarch64-linux-gnu-', 'defconfig',
          'defconfig: arm-smmu-v3, arm-smmu + qcom debug, apple-dart'),
-    Arch('arm', 'arm', 'arm-linux-gnueabihf-', 'multi_v7_defconfig',
+    Arch('arm', 'arm', 'arm-linux-gnueabi-', 'multi_v7_defconfig',
          'multi_v7_defconfig: msm, tegra-smmu, omap, exynos; 32-bit size_t'),
     Arch('powerpc', 'powerpc', 'powerpc-linux-gnu-', 'corenet32_smp_defconfig',
          'corenet32_smp_defconfig: fsl_pamu (e500mc, PHYS_64BIT)'),
@@ -118,7 +118,7 @@ def build_dir(arch: Arch) -> pathlib.Path:
 
 
 def setup(arch: Arch, srctree: pathlib.Path, base_commit: str, env: dict, log,
-          jobs: int = 2) -> tuple[pathlib.Path, dict]:
+          jobs: int = 2, prepare: bool = True) -> tuple[pathlib.Path, dict]:
     """Configure (if needed), verify and prepare the arch's build directory.
 
     Returns the directory and a dict of what was done, with timings.
@@ -159,7 +159,8 @@ def setup(arch: Arch, srctree: pathlib.Path, base_commit: str, env: dict, log,
         raise ConfigError(f'{arch.name}: the config fragments did not take: ' + '; '.join(bad))
     done['config_s'] = round(time.monotonic() - t, 1)
     t = time.monotonic()
-    _run(make + ['-s', 'prepare'], build, 'prepare', env)
+    if prepare:
+        _run(make + ['-s', 'prepare'], build, 'prepare', env)
     done['prepare_s'] = round(time.monotonic() - t, 1)
     stamp_path.write_text(json.dumps({'srctree': str(srctree), 'config': key}) + '\n')
     return build, done

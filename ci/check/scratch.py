@@ -64,7 +64,8 @@ static inline bool iommu_domain_has_iova_to_phys(struct iommu_domain *domain)
 
 
 def make(kernel: pathlib.Path, work: pathlib.Path, out: pathlib.Path, branch: str,
-         variant: str = 'clean') -> dict:
+         variant: str = 'clean', token: str = '') -> dict:
+    """The series; a token puts a unique string into the code of commit 2 (cache misses)."""
     base = _git(kernel, 'rev-parse', 'HEAD')
     _git(kernel, 'worktree', 'add', '-q', '-B', branch, str(work), base)
     results = []
@@ -85,13 +86,15 @@ def make(kernel: pathlib.Path, work: pathlib.Path, out: pathlib.Path, branch: st
     sprd = work / 'drivers/iommu/sprd-iommu.c'
     msm = work / 'drivers/iommu/msm_iommu.c'
     semicolon = '' if variant == 'broken' else ';'
+    unique = f'\tBUILD_BUG_ON(sizeof("{token}") == 0);\n' if token else ''
     _replace(sprd, '\tif (WARN_ON(iova < start || iova > end))\n\t\treturn 0;\n',
-             '\t/* Outside the aperture nothing is mapped. */\n'
+             unique + '\t/* Outside the aperture nothing is mapped. */\n'
              '\tif (WARN_ON(iova < start || iova > end))\n'
              f'\t\treturn 0{semicolon}\n')
     _replace(msm, '\tpriv = to_msm_priv(domain);\n\tiommu = list_first_entry(&priv->list_attached,',
              '\t/* The V2P registers give the page, not its size. */\n'
-             '\tpriv = to_msm_priv(domain);\n\tiommu = list_first_entry(&priv->list_attached,')
+             '\tpriv = to_msm_priv(domain);\t/* one context bank */\n'
+             '\tiommu = list_first_entry(&priv->list_attached,')
     commit('drivers-comment', 'iommu: comment the sprd and msm translations',
            'Scratch commit for ci.check: two drivers.',
            ['drivers/iommu/msm_iommu.c', 'drivers/iommu/sprd-iommu.c'])
@@ -141,8 +144,9 @@ def main(argv=None) -> int:
     ap.add_argument('--out', type=pathlib.Path, required=True)
     ap.add_argument('--branch', default='scratch/check-series')
     ap.add_argument('--variant', choices=('clean', 'broken', 'warn'), default='clean')
+    ap.add_argument('--token', default='', help='unique string compiled into commit 2')
     args = ap.parse_args(argv)
-    summary = make(args.kernel, args.work, args.out, args.branch, args.variant)
+    summary = make(args.kernel, args.work, args.out, args.branch, args.variant, args.token)
     print(f'{len(summary["steps"]) - 1} commits on {args.branch} in {args.work}; '
           f'series.json in {args.out}')
     return 0

@@ -1,0 +1,61 @@
+"""ci/check/gitrepo.py: our own detached worktree and per-commit facts, on a tiny repo."""
+
+import subprocess
+
+import pytest
+
+from ci.check import gitrepo
+
+ENV = {'GIT_AUTHOR_NAME': 'T', 'GIT_AUTHOR_EMAIL': 't@x.org', 'GIT_COMMITTER_NAME': 'T',
+       'GIT_COMMITTER_EMAIL': 't@x.org', 'PATH': '/usr/bin:/bin', 'HOME': '/nonexistent'}
+
+
+def _git(repo, *args):
+    return subprocess.run(['git', '-C', str(repo), *args], check=True, capture_output=True,
+                          text=True, env=ENV).stdout.strip()
+
+
+@pytest.fixture
+def repo(tmp_path):
+    r = tmp_path / 'repo'
+    r.mkdir()
+    _git(r, 'init', '-q', '-b', 'main')
+    (r / 'a.c').write_text('int a;\n')
+    _git(r, 'add', '.')
+    _git(r, 'commit', '-q', '-m', 'base')
+    (r / 'a.c').write_text('int a;\nint b;\n')
+    (r / 'new.h').write_text('#define X 1\n')
+    _git(r, 'add', '.')
+    _git(r, 'commit', '-q', '-m', 'one')
+    return r
+
+
+def test_worktree_is_detached_reused_and_cleaned(repo, tmp_path):
+    base = _git(repo, 'rev-parse', 'HEAD~1')
+    tip = _git(repo, 'rev-parse', 'HEAD')
+    wt = tmp_path / 'check' / 'src'
+    gitrepo.ensure_worktree(repo, wt, base)
+    assert (wt / 'a.c').read_text() == 'int a;\n'
+    (wt / 'a.c').write_text('left over by an interrupted run\n')
+    gitrepo.checkout(wt, tip)
+    assert (wt / 'a.c').read_text() == 'int a;\nint b;\n'
+    gitrepo.ensure_worktree(repo, wt, base)          # reused, moved back
+    assert not (wt / 'new.h').exists()
+    assert _git(repo, 'rev-parse', '--abbrev-ref', 'HEAD') == 'main'   # the user's checkout
+    assert _git(wt, 'rev-parse', '--abbrev-ref', 'HEAD') == 'HEAD'     # detached
+
+
+def test_a_foreign_directory_is_not_taken_over(repo, tmp_path):
+    other = tmp_path / 'other'
+    other.mkdir()
+    with pytest.raises(gitrepo.GitError, match='not a worktree'):
+        gitrepo.ensure_worktree(repo, other, 'HEAD')
+
+
+def test_changed_added_and_diff(repo):
+    assert gitrepo.changed_files(repo, 'HEAD~1', 'HEAD') == ['a.c', 'new.h']
+    assert gitrepo.added_files(repo, 'HEAD~1', 'HEAD') == ['new.h']
+    assert '+int b;' in gitrepo.diff_u0(repo, 'HEAD~1', 'HEAD', ['a.c'])
+    assert gitrepo.diff_u0(repo, 'HEAD~1', 'HEAD', []) == ''
+    assert gitrepo.show(repo, 'HEAD', 'new.h') == '#define X 1\n'
+    assert gitrepo.exists(repo, 'HEAD~1') and not gitrepo.exists(repo, '1' * 40)
