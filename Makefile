@@ -4,6 +4,10 @@
 #   make test
 #   make audit  [KERNEL=...] [MODE=report|org|context|patch]
 #   make inventory [KERNEL=...]
+#   make check  [OUT=<series dir>] [PREV=<previous series dir or branch>]
+#   make kunit  [OUT=<series dir>]
+#   make boot   [OUT=<series dir>] [ARCH=x86_64|arm64]
+#   make ci-full    everything above, full matrices (hours on 2 cores)
 
 PYTHON ?= /usr/bin/python3
 KVER ?= 7.2
@@ -15,7 +19,16 @@ tree_args = $(if $(KERNEL),--kernel "$(KERNEL)",--kver $(KVER))
 series_args = $(tree_args) --version $(V) $(if $(OUT),--out "$(OUT)") \
 	$(if $(AUTHOR),--author "$(AUTHOR)")
 
-.PHONY: series test audit inventory deps-series deps-test ci-full
+# The series the series-consuming targets read: OUT, else the newest
+# out/<release>/v$(V) that `make series` wrote.
+SERIES = $(or $(OUT),$(lastword $(sort $(wildcard out/*/v$(V)))))
+series_field = $$($(PYTHON) -c 'import json,sys; d=json.load(open(sys.argv[1])); \
+	print(eval(sys.argv[2], {}, d))' "$(SERIES)/series.json" '$(1)')
+series_tree = $(call series_field,worktree)
+series_base = $(call series_field,kernel["base_commit"])
+ARCH ?= x86_64
+
+.PHONY: series test audit inventory deps-series deps-test ci-full check kunit boot have-series
 
 deps-%:
 	@$(PYTHON) -m generator deps $*
@@ -32,3 +45,22 @@ audit: deps-series
 # Every test of the project, unit and integration, in one pytest run.
 test: deps-test
 	$(PYTHON) -m pytest -ra $(PYTEST_ARGS) tests
+
+have-series:
+	@test -n "$(SERIES)" -a -f "$(SERIES)/series.json" || \
+		{ echo "error: no series: run make series, or give OUT=<series dir>" >&2; exit 1; }
+
+check: deps-check have-series
+	$(PYTHON) -m ci.check --series "$(SERIES)" $(if $(PREV),--prev "$(PREV)")
+
+kunit: deps-test have-series
+	$(PYTHON) ci/kunit.py --kernel "$(series_tree)"
+
+boot: deps-boot have-series
+	$(PYTHON) -m ci.boot --tree "$(series_tree)" --arch $(ARCH) --base $(series_base) \
+		--out "$(SERIES)/boot"
+
+ci-full: series
+	$(MAKE) check kunit
+	$(MAKE) boot ARCH=x86_64
+	$(MAKE) boot ARCH=arm64
