@@ -59,8 +59,13 @@ def check_clean(tree: pathlib.Path) -> None:
 
 
 def converted_files(tree: pathlib.Path) -> list[str]:
-    """Files of HEAD that already use iova_to_phys_length."""
-    proc = subprocess.run(['git', '-C', str(tree), 'grep', '-l', '-w', 'iova_to_phys_length',
+    """Files of HEAD that declare or set the iova_to_phys_length op.
+
+    Declarations and initialisers only: a comment naming the op (a driver
+    that mentions it) does not make a tree converted.
+    """
+    proc = subprocess.run(['git', '-C', str(tree), 'grep', '-l', '-E',
+                           r'\(\s*\*\s*iova_to_phys_length\s*\)|\.iova_to_phys_length\s*=',
                            'HEAD', '--', 'include/linux', 'drivers/iommu'],
                           capture_output=True, text=True)
     return [line.split(':', 1)[1] for line in proc.stdout.split()]

@@ -30,7 +30,8 @@ def test_dirty_tree(fixture_tree):
 
 
 def test_already_converted(fixture_tree):
-    (fixture_tree / 'include/linux/iommu.h').write_text('iova_to_phys_length\n')
+    (fixture_tree / 'include/linux/iommu.h').write_text(
+        'struct iommu_domain_ops {\n\tphys_addr_t (*iova_to_phys_length)(void);\n};\n')
     kernel_fixture.git(fixture_tree, 'commit', '-qam', 'converted')
     _one_line_error(_run('series', '--kernel', str(fixture_tree)), 'already converted')
 

@@ -115,7 +115,8 @@ def test_bad_input(fixture_tree, tmp_path):
     with pytest.raises(Failure, match='uncommitted changes'):
         series.generate(_options(fixture_tree, tmp_path), log=_quiet)
     kernel_fixture.git(fixture_tree, 'checkout', '-q', '--', '.')
-    (fixture_tree / 'drivers/iommu/iommu.c').write_text('size_t iova_to_phys_length;\n')
+    (fixture_tree / 'drivers/iommu/iommu.c').write_text(
+        'static const struct iommu_domain_ops x = { .iova_to_phys_length = f };\n')
     kernel_fixture.git(fixture_tree, 'commit', '-q', '-am', 'converted already')
     with pytest.raises(Failure, match='already converted'):
         series.generate(_options(fixture_tree, tmp_path), log=_quiet)
@@ -132,3 +133,58 @@ def test_refuses_to_replace_the_checked_out_branch(fixture_tree, tmp_path):
 def test_author_must_be_real(fixture_tree, tmp_path):
     with pytest.raises(Failure, match='expected "Name <email>"'):
         series.generate(_options(fixture_tree, tmp_path, author='nobody'), log=_quiet)
+
+
+NEW_DRIVER_C = '''\
+#include <linux/iommu.h>
+
+#define NEW_PAGE_SIZE SZ_4K
+
+static phys_addr_t new_iova_to_phys(struct iommu_domain *domain,
+				    dma_addr_t iova)
+{
+	phys_addr_t phys = 0;
+
+	if (iova < 0x100000)
+		phys = 0x80000000ULL + (iova & (NEW_PAGE_SIZE - 1));
+	return phys;
+}
+
+static const struct iommu_domain_ops new_ops = {
+	.iova_to_phys = new_iova_to_phys,
+};
+
+static void new_init(struct iommu_domain *domain)
+{
+	domain->pgsize_bitmap = NEW_PAGE_SIZE;
+}
+'''
+
+
+def test_new_driver_gets_its_own_commit_from_a_template(fixture_tree, tmp_path):
+    (fixture_tree / 'drivers/iommu/new-iommu.c').write_text(NEW_DRIVER_C)
+    kernel_fixture.git(fixture_tree, 'add', '-A')
+    kernel_fixture.git(fixture_tree, 'commit', '-q', '-m', 'a new driver')
+    summary = series.generate(_options(fixture_tree, tmp_path), log=_quiet)
+    new = next(s for s in summary['steps'] if s['id'] == 'new-new')
+    assert new['status'] == 'applied' and new['produced_by'] == 'template'
+    assert new['subject'] == 'iommu/new: implement iova_to_phys_length'
+    assert [s['id'] for s in summary['steps']][-1] == 'new-new'    # no new_drivers_before
+    text = (tmp_path / 'work/drivers/iommu/new-iommu.c').read_text()
+    assert 'static phys_addr_t new_iova_to_phys_length(struct iommu_domain *domain,' in text
+    assert '*length = SZ_4K;' in text
+    assert 'phys_addr_t phys = PHYS_ADDR_MAX;' in text
+    assert '.iova_to_phys_length = new_iova_to_phys_length,' in text
+    body = kernel_fixture.git(tmp_path / 'work', 'log', '-1', '--format=%b', new['commit'])
+    assert 'SZ_4K, the smallest page size' in body
+
+
+def test_new_driver_no_template_matches_stops_generation(fixture_tree, tmp_path):
+    driver = (REPO / 'tests/fixtures/no_rule_driver.c').read_text()
+    driver += '\nstatic void hashed_init(struct iommu_domain *d)\n{\n\td->pgsize_bitmap = SZ_4K;\n}\n'
+    (fixture_tree / 'drivers/iommu/hashed.c').write_text('#include <linux/iommu.h>\n' + driver)
+    kernel_fixture.git(fixture_tree, 'add', '-A')
+    kernel_fixture.git(fixture_tree, 'commit', '-q', '-m', 'a driver no shape fits')
+    with pytest.raises(Failure, match=r'no rule matches drivers/iommu/hashed.c:hashed_iova_to_phys:'
+                                      r' no template in templates/ converts it'):
+        series.generate(_options(fixture_tree, tmp_path), log=_quiet)
