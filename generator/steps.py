@@ -76,7 +76,8 @@ def _run_edit(step: Step, action: Action, tree: pathlib.Path) -> list[str]:
     if len(hits) != 1:
         raise Failure(f'step {step.id}: edit in {file} within {action.spec["within"]}: '
                       f'/{action.spec[key]}/ matched {len(hits)} lines, expected 1')
-    text = action.spec['text'].rstrip('\n').split('\n')
+    # An empty text deletes the matched line (replace_line) or adds nothing.
+    text = action.spec['text'].rstrip('\n').split('\n') if action.spec['text'] else []
     i = hits[0]
     if key == 'after_line':
         lines[i + 1:i + 1] = text

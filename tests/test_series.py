@@ -188,3 +188,15 @@ def test_new_driver_no_template_matches_stops_generation(fixture_tree, tmp_path)
     with pytest.raises(Failure, match=r'no rule matches drivers/iommu/hashed.c:hashed_iova_to_phys:'
                                       r' no template in templates/ converts it'):
         series.generate(_options(fixture_tree, tmp_path), log=_quiet)
+
+
+def test_edit_with_empty_text_deletes_the_line(fixture_tree):
+    from generator import manifest, steps
+    step = manifest.Step('del', 's', 'b', 'overlay', 'ready', (), '', (), (manifest.Action(
+        'edit', {'edit': 'x', 'file': 'include/linux/iommu.h', 'within': 'struct:iommu_domain_ops',
+                 'replace_line': r'^\t\s+dma_addr_t iova\);$', 'text': ''}),), ())
+    before = (fixture_tree / 'include/linux/iommu.h').read_text().split('\n')
+    steps.apply(step, fixture_tree)
+    after = (fixture_tree / 'include/linux/iommu.h').read_text().split('\n')
+    assert len(after) == len(before) - 1
+    assert [line for line in before if line not in after] == ['\t\t\t\t    dma_addr_t iova);']
