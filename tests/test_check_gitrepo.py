@@ -54,8 +54,12 @@ def test_a_foreign_directory_is_not_taken_over(repo, tmp_path):
 
 def test_changed_added_and_diff(repo):
     assert gitrepo.changed_files(repo, 'HEAD~1', 'HEAD') == ['a.c', 'new.h']
-    assert gitrepo.added_files(repo, 'HEAD~1', 'HEAD') == ['new.h']
     assert '+int b;' in gitrepo.diff_u0(repo, 'HEAD~1', 'HEAD', ['a.c'])
     assert gitrepo.diff_u0(repo, 'HEAD~1', 'HEAD', []) == ''
-    assert gitrepo.show(repo, 'HEAD', 'new.h') == '#define X 1\n'
+    assert gitrepo.added_files(repo, 'HEAD~1', 'HEAD') == ['new.h']
+    (repo / 'new.h').unlink()
+    _git(repo, 'commit', '-q', '-a', '-m', 'two')
+    assert gitrepo.changed_files(repo, 'HEAD~2', 'HEAD') == ['a.c']
+    assert gitrepo.touched_files(repo, 'HEAD~2', 'HEAD') == ['a.c', 'new.h']
+    assert gitrepo.show(repo, 'HEAD~1', 'new.h') == '#define X 1\n'
     assert gitrepo.exists(repo, 'HEAD~1') and not gitrepo.exists(repo, '1' * 40)

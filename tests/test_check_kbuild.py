@@ -74,6 +74,7 @@ deps_drivers/iommu/sprd-iommu.o := \\
   {SRC}/include/linux/iommu.h \\
   include/generated/autoconf.h \\
   {SRC}/drivers/iommu/sprd-iommu.h \\
+  {SRC}/drivers/iommu/generic_pt/fmt/../kunit_iommu_pt.h \\
 
 drivers/iommu/sprd-iommu.o: $(deps_drivers/iommu/sprd-iommu.o)
 
@@ -87,6 +88,7 @@ def test_parse_cmd_reads_source_and_tree_deps():
     assert cmd.source == 'drivers/iommu/sprd-iommu.c'
     assert cmd.deps == {'include/linux/compiler-version.h', 'include/linux/iommu.h',
                         'drivers/iommu/sprd-iommu.h', 'drivers/iommu/sprd-iommu.c',
+                        'drivers/iommu/generic_pt/kunit_iommu_pt.h',
                         'include/generated/autoconf.h'}
 
 

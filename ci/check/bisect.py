@@ -206,11 +206,18 @@ def run_arch(arch: arches.Arch, series, srctree: pathlib.Path, env: dict, jobs: 
         build, done = arches.setup(arch, srctree, series.base, env, log, jobs)
     except arches.ConfigError as e:
         result.status, result.error = 'error', str(e)
+        logs = series.out / 'logs' / arch.name
+        logs.mkdir(parents=True, exist_ok=True)
+        for what in ('config', 'prepare'):
+            kept = arches.build_dir(arch) / f'ci-check-{what}.log'
+            if kept.exists():
+                (logs / kept.name).write_text(kept.read_text(errors='replace'))
+                result.base_log = str((logs / kept.name).relative_to(series.out))
         return result
     result.timings['config'] = done['config_s']
     result.timings['prepare'] = done['prepare_s']
 
-    changed_all = gitrepo.changed_files(repo, series.base, series.tip)
+    changed_all = gitrepo.touched_files(repo, series.base, series.tip)
 
     def at_tip(path: str) -> bool:
         return subprocess.run(['git', '-C', str(repo), 'cat-file', '-e', f'{series.tip}:{path}'],

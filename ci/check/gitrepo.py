@@ -56,6 +56,12 @@ def changed_files(repo: pathlib.Path, a: str, b: str) -> list[str]:
     return [line for line in out.splitlines() if line]
 
 
+def touched_files(repo: pathlib.Path, a: str, b: str) -> list[str]:
+    """Every file some commit of a..b changes (also those a later commit changes back)."""
+    out = git(repo, 'log', '--no-renames', '--name-only', '--format=', f'{a}..{b}')
+    return sorted({line for line in out.splitlines() if line})
+
+
 def added_files(repo: pathlib.Path, a: str, b: str) -> list[str]:
     out = git(repo, 'diff', '--no-renames', '--name-only', '--diff-filter=A', a, b)
     return [line for line in out.splitlines() if line]

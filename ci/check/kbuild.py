@@ -14,6 +14,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import pathlib
+import posixpath
 import re
 
 QUIET = re.compile(r'^  (CC|AS|CPP|CHECK)( \[M\])?\s+(\S+\.[ois])\s*$')
@@ -56,10 +57,11 @@ def relative(path: str, srctree: str) -> str | None:
     """A path as Kbuild printed it, relative to srctree; None if outside the tree."""
     prefix = srctree.rstrip('/') + '/'
     if path.startswith(prefix):
-        return path[len(prefix):]
+        # includes like "../kunit_iommu_pt.h" leave dir/../ in the path
+        return posixpath.normpath(path[len(prefix):])
     if path.startswith('/') or path.startswith('./') or path.startswith('$('):
         return None
-    return path
+    return posixpath.normpath(path)
 
 
 def parse_output(text: str, srctree: str) -> dict[str, ObjectOutput]:
