@@ -1,0 +1,150 @@
+"""The benchmark's markdown tables and its plot, from results.json data."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def size_name(n: int) -> str:
+    for unit, shift in (('G', 30), ('M', 20), ('K', 10)):
+        if n >= 1 << shift and n % (1 << shift) == 0:
+            return f'{n >> shift}{unit}'
+    return str(n)
+
+
+def _ns(cell: dict | None, key: str = 'ns') -> str:
+    """'median (min-max)' in microseconds."""
+    if not cell:
+        return 'n/a'
+    s = cell[key]
+    return f'{s["median"] / 1e3:,.1f} ({s["min"] / 1e3:,.1f}-{s["max"] / 1e3:,.1f})'
+
+
+def _ms(stats: dict) -> str:
+    return f'{stats["median"] / 1e6:,.2f} ({stats["min"] / 1e6:,.2f}-{stats["max"] / 1e6:,.2f})'
+
+
+def _ratio(x: float | None) -> str:
+    return 'n/a' if x is None else f'{x:,.1f}x'
+
+
+def walks_markdown(rows: list[dict], range_bytes: int, reps: int) -> list[str]:
+    lines = [f'Traversal of a {size_name(range_bytes)} IOVA range mapped with one leaf size; '
+             f'time per traversal in microseconds, median (min-max) of {reps} repetitions. '
+             '(a) one lookup per 4K page, (b) iova_to_phys_length stepping by the length.',
+             '',
+             '| format | leaf | walks before (a) | walks after (b) | walk ratio '
+             '| us before (a) | us after (a) | us after (b) | time ratio (a before / b after) |',
+             '|---|---|---:|---:|---:|---:|---:|---:|---:|']
+    for r in rows:
+        walks = lambda c: 'n/a' if not c else f'{c["walks"]:,}'
+        lines.append(f'| {r["fmt"]} | {size_name(r["leaf"])} | {walks(r["before_old"])} '
+                     f'| {walks(r["after_new"])} | {_ratio(r["walk_ratio"])} '
+                     f'| {_ns(r["before_old"])} | {_ns(r["after_old"])} '
+                     f'| {_ns(r["after_new"])} | {_ratio(r["time_ratio"])} |')
+    return lines
+
+
+def e2e_markdown(title: str, rows: list[dict]) -> list[str]:
+    lines = [f'{title}: milliseconds, median (min-max).', '',
+             '| case | size | map before | map after | unmap before | unmap after '
+             '| unmap ratio |',
+             '|---|---|---:|---:|---:|---:|---:|']
+    for r in rows:
+        b, a = r['before'], r['after']
+        size = size_name((a or b)['size'])
+        lines.append(f'| {r["case"]} | {size} | {_ms(b["map_ns"]) if b else "n/a"} '
+                     f'| {_ms(a["map_ns"]) if a else "n/a"} '
+                     f'| {_ms(b["unmap_ns"]) if b else "n/a"} '
+                     f'| {_ms(a["unmap_ns"]) if a else "n/a"} | {_ratio(r["unmap_ratio"])} |')
+    return lines
+
+
+def tool_markdown(tool: dict) -> list[str]:
+    lines = ['| command | wall s | CPU s | exit |', '|---|---:|---:|---:|']
+    for c in tool.get('commands', []):
+        lines.append(f'| {c["name"]} | {c["wall_seconds"]:.1f} | {c["cpu_seconds"]:.1f} '
+                     f'| {c["exit_code"]} |')
+    check = tool.get('check') or {}
+    if check.get('phases'):
+        lines += ['', f'make check phases ({check["source"]}'
+                  f'{", --quick" if check.get("quick") else ""}):', '',
+                  '| phase | seconds |', '|---|---:|']
+        lines += [f'| {p["phase"]} | {p["seconds"]:.1f} |' for p in check['phases']]
+    elif check:
+        lines += ['', f'make check phases: {check.get("note")}']
+    return lines
+
+
+def markdown(data: dict) -> str:
+    lines = ['# iova_to_phys_length benchmark', '']
+    walks = data.get('walks')
+    if walks:
+        lines += ['## 1. Page-table walks per traversal (in-kernel)', '']
+        lines += walks_markdown(walks['rows'], walks['range'], walks['reps'])
+        if walks.get('note'):
+            lines += ['', walks['note']]
+        lines.append('')
+    e2e = data.get('e2e')
+    if e2e:
+        lines += ['## 2. End to end, base kernel vs generated kernel', '']
+        for kind, title in (('vfio', 'VFIO type1 map/unmap (intel-iommu, vtdss)'),
+                            ('iommufd', 'iommufd IOAS map/unmap (mock domains)')):
+            if e2e.get(kind):
+                lines += e2e_markdown(title, e2e[kind]) + ['']
+        for note in e2e.get('notes', []):
+            lines += [note, '']
+        if e2e.get('errors'):
+            lines += ['Errors: ' + '; '.join(e2e['errors']), '']
+    tool = data.get('tool')
+    if tool:
+        lines += ['## 3. The tool itself', ''] + tool_markdown(tool) + ['']
+    builds = data.get('kernel_builds')
+    if builds:
+        lines += ['Benchmark kernel builds (make -j2 bzImage modules, nice 10, ccache): ' +
+                  ', '.join(f'{k} {v["kernel_seconds"]:.0f} s wall / '
+                            f'{v["kernel_cpu_seconds"] or 0:.0f} s CPU'
+                            for k, v in builds.items()), '']
+    return '\n'.join(lines)
+
+
+def plot(rows: list[dict], path: Path) -> str | None:
+    """Walks and median time against leaf size, before (a) vs after (b),
+    one colour per format. Returns why no plot was made, or None."""
+    try:
+        import matplotlib
+        matplotlib.use('Agg')
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return 'no plot: python3-matplotlib is not installed'
+    fig, (ax_walks, ax_time) = plt.subplots(1, 2, figsize=(12, 4.8))
+    formats = list(dict.fromkeys(r['fmt'] for r in rows))
+    colors = plt.rcParams['axes.prop_cycle'].by_key()['color']
+    leaves = sorted({r['leaf'] for r in rows})
+    for i, fmt in enumerate(formats):
+        mine = sorted((r for r in rows if r['fmt'] == fmt), key=lambda r: r['leaf'])
+        color = colors[i % len(colors)]
+        for key, style, label in (('before_old', '--', 'before (a)'),
+                                  ('after_new', '-', 'after (b)')):
+            pts = [(r['leaf'], r[key]) for r in mine if r[key]]
+            if not pts:
+                continue
+            xs = [p[0] for p in pts]
+            ax_walks.plot(xs, [p[1]['walks'] for p in pts], style, marker='o',
+                          color=color, label=f'{fmt} {label}')
+            ax_time.plot(xs, [p[1]['ns']['median'] / 1e3 for p in pts], style, marker='o',
+                         color=color, label=f'{fmt} {label}')
+    for ax, ylabel in ((ax_walks, 'page-table walks per traversal'),
+                       (ax_time, 'time per traversal (us, median)')):
+        ax.set_xscale('log', base=2)
+        ax.set_yscale('log')
+        ax.set_xticks(leaves, [size_name(n) for n in leaves])
+        ax.set_xlabel('leaf size')
+        ax.set_ylabel(ylabel)
+        ax.grid(True, which='major', alpha=0.3)
+    ax_time.legend(fontsize=7, ncol=2)
+    fig.suptitle('Traversing a mapped IOVA range: iova_to_phys per page (before, dashed) '
+                 'vs iova_to_phys_length per leaf (after, solid)', fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return None

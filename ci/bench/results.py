@@ -1,0 +1,189 @@
+"""Parse what the benchmark guest (or the host smoke variant) printed,
+check the walk-count invariant, and reduce repetitions to min/median/max.
+
+The walk counts are checked here again, from the range and the leaf size
+alone, so a module that printed a wrong "expected" would still fail.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+
+SECTION = re.compile(r'^@@@ BEGIN (\S+)\s*$(.*?)^@@@ END \1 rc=(-?\d+)\s*$',
+                     re.M | re.S)
+_FIELD = re.compile(r'(\w+)=(\S+)')
+
+
+class InvariantError(Exception):
+    """A traversal took a number of walks other than the one promised."""
+
+
+@dataclass
+class Stats:
+    min: float
+    median: float
+    max: float
+    n: int
+
+    @classmethod
+    def of(cls, values: list[float]) -> Stats:
+        if not values:
+            raise ValueError('no values')
+        return cls(min(values), statistics.median(values), max(values), len(values))
+
+    def as_dict(self) -> dict:
+        return {'min': self.min, 'median': self.median, 'max': self.max, 'n': self.n}
+
+
+@dataclass
+class WalkCase:
+    fmt: str
+    leaf: int
+    method: str          # old: one lookup per page; new: one per leaf
+    op: str
+    walks: int
+    expected: int        # as the module computed it
+    ns: list[int]
+
+
+@dataclass
+class KmodRun:
+    range: int = 0
+    reps: int = 0
+    page: int = 0
+    length_op: bool = False
+    cases: list[WalkCase] = field(default_factory=list)
+    skips: list[tuple[str, int, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    done: bool = False
+
+
+def sections(text: str) -> dict[str, tuple[str, int]]:
+    """Section name -> (body, exit code) of the guest's results port."""
+    return {m.group(1): (m.group(2), int(m.group(3))) for m in SECTION.finditer(text)}
+
+
+def fields(line: str) -> dict[str, str]:
+    return dict(_FIELD.findall(line))
+
+
+def parse_kmod(text: str, tag: str = 'iova_bench:') -> KmodRun:
+    """The module's lines (dmesg timestamps and other lines are ignored)."""
+    run = KmodRun()
+    for line in text.splitlines():
+        at = line.find(tag)
+        if at < 0:
+            continue
+        rest = line[at + len(tag):].strip()
+        kind, _, tail = rest.partition(' ')
+        f = fields(tail)
+        if kind == 'start':
+            run.range, run.reps, run.page = int(f['range']), int(f['reps']), int(f['page'])
+            run.length_op = f.get('length_op') == '1'
+        elif kind == 'case':
+            run.cases.append(WalkCase(f['fmt'], int(f['leaf']), f['method'], f['op'],
+                                      int(f['walks']), int(f['expected']),
+                                      [int(v) for v in f['ns'].split(',')]))
+        elif kind == 'skip':
+            run.skips.append((f['fmt'], int(f['leaf']), f.get('reason', '')))
+        elif kind == 'error':
+            run.errors.append(tail)
+        elif kind == 'done':
+            run.done = True
+    return run
+
+
+def expected_walks(run: KmodRun, case: WalkCase) -> int:
+    """One walk per page the old way, one per leaf entry the new way."""
+    step = run.page if case.method == 'old' else case.leaf
+    return run.range // step
+
+
+def check_invariant(run: KmodRun) -> None:
+    """Raise InvariantError unless every case walked exactly as promised
+    and the run finished without errors."""
+    problems = list(run.errors)
+    if not run.done:
+        problems.append('the benchmark did not finish (no "done" line)')
+    if not run.cases:
+        problems.append('no case was measured')
+    for case in run.cases:
+        want = expected_walks(run, case)
+        if case.walks != want or case.expected != want:
+            problems.append(f'{case.fmt} leaf {case.leaf} {case.method}: {case.walks} walks '
+                            f'(module expected {case.expected}), should be {want}')
+    if run.length_op and not any(c.method == 'new' for c in run.cases):
+        problems.append('the tree has iova_to_phys_length but no "new" case ran')
+    if problems:
+        raise InvariantError('; '.join(problems))
+
+
+def walk_table(before: KmodRun | None, after: KmodRun) -> list[dict]:
+    """One row per format and leaf size: (a) before, (a) and (b) after,
+    walks and time, and the ratios that matter: before (a) over after (b)."""
+    def find(run, fmt, leaf, method):
+        if run is None:
+            return None
+        return next((c for c in run.cases if (c.fmt, c.leaf, c.method) == (fmt, leaf, method)),
+                    None)
+
+    rows = []
+    keys = list(dict.fromkeys((c.fmt, c.leaf) for c in after.cases))
+    for fmt, leaf in keys:
+        row: dict = {'fmt': fmt, 'leaf': leaf}
+        for label, run, method in (('before_old', before, 'old'), ('after_old', after, 'old'),
+                                   ('after_new', after, 'new')):
+            case = find(run, fmt, leaf, method)
+            row[label] = None if case is None else {
+                'op': case.op, 'walks': case.walks, 'ns': Stats.of(case.ns).as_dict()}
+        base, new = row['before_old'], row['after_new']
+        if base and new:
+            row['walk_ratio'] = base['walks'] / new['walks']
+            row['time_ratio'] = base['ns']['median'] / max(new['ns']['median'], 1)
+        else:
+            row['walk_ratio'] = row['time_ratio'] = None
+        rows.append(row)
+    return rows
+
+
+def parse_e2e(text: str, kind: str) -> tuple[dict[str, dict[str, list[int]]], list[str]]:
+    """'bench <kind> ...' lines: {case name: {'map_ns': [...], 'unmap_ns': [...]}}
+    and the error lines. The case name is domain/backing (iommufd) or the
+    backing (vfio)."""
+    cases: dict[str, dict[str, list[int]]] = {}
+    errors = []
+    prefix = f'bench {kind} '
+    for line in text.splitlines():
+        if not line.startswith(prefix):
+            continue
+        f = fields(line[len(prefix):])
+        name = '/'.join(f[k] for k in ('domain', 'backing') if k in f)
+        if 'error' in f:
+            errors.append(f'{name}: {f["error"]}' if name else f['error'])
+            continue
+        if 'map_ns' not in f:
+            continue
+        case = cases.setdefault(name, {'size': int(f['size']), 'map_ns': [], 'unmap_ns': []})
+        case['map_ns'].append(int(f['map_ns']))
+        case['unmap_ns'].append(int(f['unmap_ns']))
+    return cases, errors
+
+
+def e2e_table(before: dict, after: dict) -> list[dict]:
+    rows = []
+    for name in list(dict.fromkeys(list(after) + list(before))):
+        row: dict = {'case': name}
+        for label, run in (('before', before), ('after', after)):
+            case = run.get(name)
+            row[label] = None if not case else {
+                'size': case['size'],
+                'map_ns': Stats.of(case['map_ns']).as_dict(),
+                'unmap_ns': Stats.of(case['unmap_ns']).as_dict()}
+        b, a = row['before'], row['after']
+        row['unmap_ratio'] = (b['unmap_ns']['median'] / max(a['unmap_ns']['median'], 1)
+                              if b and a else None)
+        row['map_ratio'] = (b['map_ns']['median'] / max(a['map_ns']['median'], 1)
+                            if b and a else None)
+        rows.append(row)
+    return rows
