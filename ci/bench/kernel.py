@@ -114,19 +114,23 @@ def init_script() -> Path:
     return HERE / 'init.sh'
 
 
-def initramfs(tests: Path, out: Path) -> None:
-    busybox = boot_build.ARCHES[ARCH].busybox
+def initramfs(tests: Path, out: Path, busybox: Path | None = None) -> None:
+    """busybox, the init, the module and the programs, as a newc cpio."""
+    busybox = busybox or boot_build.ARCHES[ARCH].busybox
     if not busybox.exists():
         raise BuildError(f'no busybox at {busybox} (apt-get install busybox-static)')
+    payload = [(f'bench/{MODULE}.ko', tests / 'kmod' / f'{MODULE}.ko', 0o644)]
+    payload += [(f'bench/{name}', tests / name, 0o755) for name in PROGRAMS]
+    for _, path, _ in payload:
+        if not path.exists():
+            raise BuildError(f'{path} was not built')
     entries = [cpio.directory(d) for d in
                ('bin', 'dev', 'proc', 'sys', 'bench', 'tmp')]
     entries.append(cpio.chardev('dev/console', 5, 1))
     entries.append(cpio.file('bin/busybox', busybox))
     entries.append(cpio.symlink('bin/sh', 'busybox'))
     entries.append(cpio.file('init', init_script()))
-    entries.append(cpio.file(f'bench/{MODULE}.ko', tests / 'kmod' / f'{MODULE}.ko', 0o644))
-    for name in PROGRAMS:
-        entries.append(cpio.file(f'bench/{name}', tests / name))
+    entries += [cpio.file(name, path, mode) for name, path, mode in payload]
     out.write_bytes(cpio.archive(entries))
 
 

@@ -109,10 +109,11 @@ def measure(out: Path, series: Path, kernel_args: list[str], smoke: bool,
         work = out / 'tool-work'
         remove_worktree(work)
         try:
-            for name in ('series (cold: new work tree)', 'series (warm: reset in place)'):
+            for slug, name in (('cold', 'series (cold: new work tree)'),
+                               ('warm', 'series (warm: reset in place)')):
                 log(f'ci.bench: timing {name}')
                 timed = run_timed(name, series_argv(kernel_args, out / 'tool-series', work),
-                                  out / 'logs' / f'tool-{name.split()[1][1:-1]}.log')
+                                  out / 'logs' / f'tool-series-{slug}.log')
                 result['commands'].append(timed.as_dict())
         finally:
             remove_worktree(work)

@@ -1,0 +1,109 @@
+"""python3 -m ci.bench --smoke: the benchmark's whole pipeline in seconds
+(host variant of the walk section, the audit of a fixture tree, the
+tables and the plot), so it cannot rot; and the walk-count invariant on
+what it measured. Never timings."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kernel_fixture
+from ci.bench import main as bench_main
+from ci.bench import results
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def fake_series(tmp_path):
+    series = tmp_path / 'series'
+    series.mkdir()
+    (series / 'series.json').write_text(json.dumps({
+        'worktree': str(tmp_path / 'no-worktree'),
+        'kernel': {'tree': str(tmp_path), 'base_commit': '0' * 40}, 'steps': []}))
+    return series
+
+
+@pytest.fixture(scope='module')
+def smoke(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp('bench-smoke')
+    tree = kernel_fixture.write_tree(tmp / 'linux')
+    out = tmp / 'out'
+    proc = subprocess.run([sys.executable, '-m', 'ci.bench', '--series', str(fake_series(tmp)),
+                           '--out', str(out), '--smoke', '--tool-kernel', str(tree)],
+                          cwd=REPO, capture_output=True, text=True, timeout=300)
+    return proc, out
+
+
+def test_smoke_run_passes_and_writes_its_outputs(smoke):
+    proc, out = smoke
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads((out / 'results.json').read_text())
+    assert data['smoke'] and data['failures'] == []
+    assert data['sections'] == ['walks', 'tool']
+    md = (out / 'bench.md').read_text()
+    assert '| format | leaf | walks before (a) |' in md
+    assert '## 3. The tool itself' in md
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        pytest.skip('python3-matplotlib is not installed')
+    assert (out / 'bench.png').read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+
+
+def test_smoke_walk_counts_are_one_per_page_before_and_one_per_leaf_after(smoke):
+    _, out = smoke
+    walks = json.loads((out / 'results.json').read_text())['walks']
+    assert walks['range'] == 4 << 20 and walks['page'] == 4096
+    leaves = [row['leaf'] for row in walks['rows']]
+    # every leaf of the model that fits the 4 MiB range, the larger one skipped
+    assert leaves == [4096, 64 << 10, 2 << 20]
+    assert [s['leaf'] for s in walks['skipped']] == [1 << 30]
+    for row in walks['rows']:
+        assert row['before_old']['walks'] == walks['range'] // walks['page']
+        assert row['after_new']['walks'] == walks['range'] // row['leaf']
+        assert row['after_new']['ns']['n'] == 1
+
+
+def test_smoke_times_the_audit_and_says_why_there_are_no_check_phases(smoke):
+    _, out = smoke
+    tool = json.loads((out / 'results.json').read_text())['tool']
+    assert [c['name'] for c in tool['commands']] == ['audit']
+    audit = tool['commands'][0]
+    assert '--kernel' in audit['argv']
+    assert isinstance(audit['wall_seconds'], float) and isinstance(audit['cpu_seconds'], float)
+    assert audit['exit_code'] in (0, 1), audit['tail']   # 1: the fixture has leftovers
+    assert tool['check']['phases'] == [] and 'check.json' in tool['check']['note']
+
+
+def test_under_reporting_lengths_break_the_walk_count(tmp_path):
+    text = bench_main.host_walks(4, 1, tmp_path, ('-DMUTATE_UNDER_REPORT',))
+    with pytest.raises(results.InvariantError):
+        results.check_invariant(results.parse_kmod(text))
+
+
+def test_the_host_variant_and_the_module_share_the_walk_loops():
+    host = (REPO / 'ci/bench/host_bench.c').read_text()
+    kmod = (REPO / 'ci/bench/kmod/iova_bench.c').read_text()
+    for text in (host, kmod):
+        assert '#include "walk_bench.h"' in text
+        assert 'DEFINE_WALK_OLD(' in text and 'DEFINE_WALK_NEW(' in text
+
+
+def test_pinning_notes_put_the_walk_share_against_the_unmap():
+    walks = {'rows': [{'fmt': 'vtdss', 'leaf': 4096,
+                       'before_old': {'walks': 1000, 'ns': {'median': 50_000}}}]}
+    size = 1 << 30
+    e2e = {'vfio': [{'case': '1G-hugetlb', 'before': {
+        'size': size, 'unmap_ns': {'median': 100_000_000}, 'map_ns': {'median': 7e8}}}]}
+    notes = bench_main.pinning_notes(e2e, walks)
+    walk_ms = size / 4096 * 50 / 1e6
+    assert len(notes) == 1
+    assert f'{walk_ms:.1f} ms' in notes[0] and f'({100 * walk_ms / 100:.0f}%)' in notes[0]
+
+
+def test_bad_series_dir_is_a_usage_error(tmp_path):
+    assert bench_main.main(['--series', str(tmp_path), '--out', str(tmp_path / 'o'),
+                            '--smoke']) == 2
