@@ -40,6 +40,18 @@ def test_markdown_sections_follow_the_data():
     text = report.markdown(data)
     assert '## 1. Page-table walks' in text and '## 2.' not in text
     assert '| audit | 1.0 | 0.5 | 1 |' in text and '| checkpatch | 2.0 |' in text
+    assert 'Target for make series' not in text
+
+
+def test_series_target_is_judged_on_wall_time():
+    cmd = lambda name, wall: {'name': name, 'wall_seconds': wall, 'cpu_seconds': 1.0,
+                              'exit_code': 0, 'load': 2.0}
+    fast = report.tool_markdown({'commands': [cmd('series (cold)', 50.0),
+                                              cmd('series (warm)', 20.0)]})
+    slow = report.tool_markdown({'commands': [cmd('series (cold)', 61.0),
+                                              cmd('series (warm)', 20.0)]})
+    assert any(': met on this run' in line for line in fast)
+    assert any(': not met on this run' in line for line in slow)
 
 
 def test_plot_writes_a_png(tmp_path):

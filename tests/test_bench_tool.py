@@ -60,3 +60,10 @@ def test_check_phases_come_from_the_report(tmp_path):
 def test_without_a_report_and_without_a_run_it_says_so(tmp_path):
     phases = tool.check_phases(tmp_path, run_check=False, log=tmp_path / 'check.log')
     assert phases['phases'] == [] and 'run make check first' in phases['note']
+
+
+def test_a_given_report_is_read_instead_of_the_series_one(tmp_path):
+    other = tmp_path / 'elsewhere.json'
+    other.write_text(json.dumps({'quick': False, 'timings': [['total', 5.0]]}))
+    phases = tool.check_phases(tmp_path, run_check=False, log=tmp_path / 'l', report=other)
+    assert phases['source'] == str(other) and phases['phases'][0]['phase'] == 'total'

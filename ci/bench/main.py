@@ -118,6 +118,8 @@ def parse_args(argv):
                     help='tree for section 3 instead of --kver (generator --kernel)')
     ap.add_argument('--no-check-run', action='store_true',
                     help='section 3: only read an existing check.json, never run ci.check')
+    ap.add_argument('--check-report', type=Path,
+                    help='section 3: the check.json to read (default <series>/check.json)')
     ap.add_argument('--timeout', type=int, default=1800, help='seconds per boot')
     args = ap.parse_args(argv)
     default_sections = ('walks', 'tool') if args.smoke else SECTIONS
@@ -195,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         kernel_args = (['--kernel', str(args.tool_kernel)] if args.tool_kernel
                        else ['--kver', args.kver])
         data['tool'] = tool.measure(out, series_dir, kernel_args, args.smoke,
-                                    not args.no_check_run, log)
+                                    not args.no_check_run, log, args.check_report)
 
     data['seconds'] = round(time.monotonic() - started, 1)
     data['failures'] = failures

@@ -12,6 +12,7 @@ waited for, spatch and git included) are recorded.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -34,16 +35,18 @@ class Timed:
     cpu_seconds: float
     exit_code: int
     tail: str
+    load: float      # 1-minute load average when it started: the machine is shared
 
     def as_dict(self) -> dict:
         return {'name': self.name, 'argv': self.argv,
                 'wall_seconds': self.wall_seconds, 'cpu_seconds': self.cpu_seconds,
-                'exit_code': self.exit_code, 'tail': self.tail}
+                'exit_code': self.exit_code, 'tail': self.tail, 'load': self.load}
 
 
 def run_timed(name: str, argv: list[str], log: Path, cwd: Path = REPO) -> Timed:
     """Run argv to completion, output to log; wall and children's CPU time."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    load = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     with open(log, 'w') as out:
@@ -52,7 +55,8 @@ def run_timed(name: str, argv: list[str], log: Path, cwd: Path = REPO) -> Timed:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     tail = '\n'.join(log.read_text(errors='replace').splitlines()[-3:])
-    return Timed(name, argv, round(wall, 1), round(cpu, 1), proc.returncode, tail)
+    return Timed(name, argv, round(wall, 1), round(cpu, 1), proc.returncode, tail,
+                 round(load, 1))
 
 
 def series_argv(kernel_args: list[str], out: Path, work: Path) -> list[str]:
@@ -80,10 +84,11 @@ def remove_worktree(work: Path) -> None:
                        capture_output=True)
 
 
-def check_phases(series: Path, run_check: bool, log: Path) -> dict:
-    """The phase timings of make check on this series: from its report,
-    or from a --quick run when asked to run one."""
-    report = series / 'check.json'
+def check_phases(series: Path, run_check: bool, log: Path,
+                 report: Path | None = None) -> dict:
+    """The phase timings of make check on this series: from its report
+    (or the one given), or from a --quick run when asked to run one."""
+    report = report or series / 'check.json'
     ran = None
     if not report.exists() and run_check:
         ran = run_timed('make check --quick',
@@ -101,7 +106,7 @@ def check_phases(series: Path, run_check: bool, log: Path) -> dict:
 
 
 def measure(out: Path, series: Path, kernel_args: list[str], smoke: bool,
-            run_check: bool, log=print) -> dict:
+            run_check: bool, log=print, check_report: Path | None = None) -> dict:
     """Section 3. In smoke mode only the audit runs (on the tree the
     kernel arguments name) and an existing check report is read."""
     result: dict = {'kernel_args': kernel_args, 'commands': []}
@@ -121,5 +126,5 @@ def measure(out: Path, series: Path, kernel_args: list[str], smoke: bool,
     result['commands'].append(run_timed('audit', audit_argv(kernel_args),
                                         out / 'logs' / 'tool-audit.log').as_dict())
     result['check'] = check_phases(series, run_check and not smoke,
-                                   out / 'logs' / 'tool-check.log')
+                                   out / 'logs' / 'tool-check.log', check_report)
     return result
