@@ -125,7 +125,8 @@ def _declaration_lines(tree: pathlib.Path, file: str) -> set[int]:
     for name in OPS_STRUCTS:
         for start, end in anchors._struct(masked, anchors._preprocessor_lines(masked), name):
             lines.update(range(masked.count('\n', 0, start) + 1, masked.count('\n', 0, end) + 2))
-    for m in re.finditer(r'^\s*EXPORT_SYMBOL\w*\(\s*\w+\(\s*iova_to_phys\s*\).*$', masked, re.M):
+    for m in re.finditer(r'^\s*EXPORT_SYMBOL\w*\(\s*(\w+\(\s*iova_to_phys\s*\)|iommu_iova_to_phys\b).*$',
+                         masked, re.M):
         lines.add(masked.count('\n', 0, m.start()) + 1)
     for m in re.finditer(r'^.*\biommu_iova_to_phys\s*\(.*$', masked, re.M):
         line = masked[m.start():m.end()]
