@@ -26,7 +26,8 @@ def git(tree: pathlib.Path, *args: str, check: bool = True, env: dict | None = N
 def kernelrelease(tree: pathlib.Path) -> str:
     """VERSION.PATCHLEVEL.SUBLEVEL plus EXTRAVERSION, from the top Makefile."""
     text = (tree / 'Makefile').read_text(errors='replace')[:4096]
-    fields = dict(re.findall(r'^(VERSION|PATCHLEVEL|SUBLEVEL|EXTRAVERSION)\s*=\s*(\S*)', text, re.M))
+    fields = dict(re.findall(r'^(VERSION|PATCHLEVEL|SUBLEVEL|EXTRAVERSION)[ \t]*=[ \t]*(\S*)',
+                             text, re.M))
     return '{}.{}.{}{}'.format(fields['VERSION'], fields['PATCHLEVEL'], fields.get('SUBLEVEL', '0'),
                                fields.get('EXTRAVERSION', ''))
 

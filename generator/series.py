@@ -87,35 +87,39 @@ def _commit(work: pathlib.Path, step: Step, files: list[str], who: tuple[str, st
 
 
 def _design(manifest: Manifest, results: list[StepResult]) -> str:
-    """Per group of steps: its title with patch numbers, its text, its subjects."""
-    applied = [r for r in results if r.status == 'applied']
-    number = {r.id: i for i, r in enumerate(applied, 1)}
+    """Per group of steps: its title with patch numbers and its text.
+
+    A group starts at its "first" step, or at the next applied one when
+    that step is absent or pending on this tree.
+    """
     starts = {g['first']: g for g in manifest.groups}
-    sections, current = [], None
-    for r in applied:
-        group = starts.get(r.id)
-        if group or current is None:
-            current = {'title': group['title'] if group else 'Steps',
-                       'text': group.get('text', '').strip() if group else '', 'ids': []}
-            sections.append(current)
-        current['ids'].append(r.id)
+    sections, opening, number = [], None, 0
+    for r in results:
+        opening = starts.get(r.id, opening)
+        if r.status != 'applied':
+            continue
+        number += 1
+        if opening or not sections:
+            group = opening or {'title': 'Steps'}
+            sections.append({'title': group['title'], 'text': group.get('text', '').strip('\n'),
+                             'first': number, 'last': number})
+            opening = None
+        sections[-1]['last'] = number
     blocks = []
     for sec in sections:
-        first, last = number[sec['ids'][0]], number[sec['ids'][-1]]
-        span = f'patch {first}' if first == last else f'patches {first}-{last}'
-        lines = [f'{sec["title"]} ({span}):']
-        if sec['text']:
-            lines.append(sec['text'])
-        blocks.append('\n'.join(lines))
+        span = (f'patch {sec["first"]}' if sec['first'] == sec['last']
+                else f'patches {sec["first"]}-{sec["last"]}')
+        blocks.append('\n'.join(filter(None, [f'{sec["title"]} ({span}):', sec['text']])))
     return '\n\n'.join(blocks)
 
 
-def _cover(manifest: Manifest, opts: Options, release: str, results: list[StepResult],
-           changes: str) -> str:
+def _cover(manifest: Manifest, opts: Options, release: str, results: list[StepResult]) -> str:
     template = manifest.cover.read_text()
-    heading = f'Changes in v{opts.version}'
-    return template.format(design=_design(manifest, results), version=opts.version,
-                           changes_rule='=' * len(heading), changes=changes,
+    changes = manifest.changes.get(opts.version, '')
+    if changes:
+        heading = f'Changes in v{opts.version}'
+        changes = f'{heading}\n{"=" * len(heading)}\n{changes}\n\n'
+    return template.format(design=_design(manifest, results), changes=changes,
                            kernelrelease=release)
 
 
@@ -127,12 +131,15 @@ def _fill_cover_letter(path: pathlib.Path, title: str, blurb: str) -> None:
     path.write_text(text)
 
 
-def _format_patch(work: pathlib.Path, base: str, out: pathlib.Path, version: int) -> list[str]:
+def _format_patch(work: pathlib.Path, base: str, out: pathlib.Path, version: int,
+                  who: tuple[str, str]) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
     for old in list(out.glob(f'v{version}-*.patch')) + [out / 'series.json']:
         old.unlink(missing_ok=True)
+    # The cover letter is from the committer: the series' author too.
+    env = dict(os.environ, GIT_COMMITTER_NAME=who[0], GIT_COMMITTER_EMAIL=who[1])
     names = git(work, 'format-patch', '--cover-letter', f'--base={base}', f'-v{version}',
-                '--thread', '-o', str(out), f'{base}..HEAD')
+                '--thread', '-o', str(out), f'{base}..HEAD', env=env)
     return [pathlib.Path(n).name for n in names.splitlines()]
 
 
@@ -200,10 +207,9 @@ def generate(opts: Options, log=print) -> dict:
     out = opts.out or (spatch.REPO / 'out' / release / f'v{opts.version}')
     patches = []
     if applied:
-        patches = _format_patch(opts.work, base, out, opts.version)
-        changes = manifest.changes.get(opts.version, '(first version generated)')
+        patches = _format_patch(opts.work, base, out, opts.version, who)
         _fill_cover_letter(out / patches[0], manifest.title,
-                           _cover(manifest, opts, release, results, changes))
+                           _cover(manifest, opts, release, results))
         for result, patch in zip(applied, patches[1:]):
             result.patch = patch
     summary = {

@@ -19,6 +19,10 @@ def fixture_tree(tmp_path):
     return kernel_fixture.write_tree(tmp_path / 'linux')
 
 
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'slow: builds or boots a kernel (minutes)')
+
+
 def pytest_terminal_summary(terminalreporter):
     stats = terminalreporter.stats
     _counts.update(passed=len(stats.get('passed', [])),

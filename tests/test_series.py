@@ -200,3 +200,14 @@ def test_edit_with_empty_text_deletes_the_line(fixture_tree):
     after = (fixture_tree / 'include/linux/iommu.h').read_text().split('\n')
     assert len(after) == len(before) - 1
     assert [line for line in before if line not in after] == ['\t\t\t\t    dma_addr_t iova);']
+
+
+def test_design_group_starts_at_next_applied_step_when_its_first_is_absent():
+    from generator import manifest
+    groups = ({'first': 'a', 'title': 'A', 'text': 'ta'}, {'first': 'b', 'title': 'B'})
+    m = manifest.Manifest('s', 't', MANIFEST, '1', (), (), {}, groups)
+    results = [series.StepResult('a', 'x', 'cocci', 'applied'),
+               series.StepResult('b', 'x', 'cocci', 'absent'),
+               series.StepResult('c', 'x', 'cocci', 'applied'),
+               series.StepResult('d', 'x', 'cocci', 'applied')]
+    assert series._design(m, results) == 'A (patch 1):\nta\n\nB (patches 2-3):'
