@@ -3,8 +3,8 @@
 An anchor is "function:NAME", "struct:NAME" or "macro:NAME".  A function
 NAME may be a macro-built name such as "DOMAIN_NS(iova_to_phys)".  The
 extent is found with a small C scanner that knows comments, strings, braces
-and preprocessor lines; for plain function names spatch confirms the
-definition (so an #if'ed-out copy or a prototype is never taken for it).
+and preprocessor lines; when a plain function name has two candidate
+definitions, spatch says which one it parses as the definition.
 """
 
 import dataclasses
@@ -25,30 +25,12 @@ class Extent:
     end: int             # one past the closing line (after EXPORT_SYMBOL* if any)
 
 
+_NOT_CODE = re.compile(r'/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S)
+
+
 def _mask(text: str) -> str:
     """text with comments, strings and char literals blanked, newlines kept."""
-    out = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if text.startswith('/*', i):
-            j = text.find('*/', i + 2)
-            j = n if j < 0 else j + 2
-        elif text.startswith('//', i):
-            j = text.find('\n', i)
-            j = n if j < 0 else j
-        elif c in '"\'':
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == '\\' else 1
-            j += 1
-        else:
-            out.append(c)
-            i += 1
-            continue
-        out.append(re.sub(r'[^\n]', ' ', text[i:j]))
-        i = j
-    return ''.join(out)
+    return _NOT_CODE.sub(lambda m: re.sub(r'[^\n]', ' ', m.group()), text)
 
 
 def _preprocessor_lines(masked: str) -> set[int]:
@@ -182,8 +164,10 @@ def locate(path: pathlib.Path, anchor: str) -> Extent:
     pp = _preprocessor_lines(masked)
     if kind == 'function':
         spans = _function(text, masked, pp, name)
-        confirmed = _spatch_lines(path, name)
-        if confirmed is not None and confirmed:
+        # Two candidates (an #if/#else pair, a definition in a macro): ask
+        # spatch which one is the definition it parses.
+        confirmed = _spatch_lines(path, name) if len(spans) > 1 else None
+        if confirmed:
             spans = [s for s in spans if _line_of(masked, s[0]) in confirmed] or spans
     elif kind == 'struct':
         spans = _struct(masked, pp, name)

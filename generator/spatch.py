@@ -1,9 +1,12 @@
 """Running Coccinelle's spatch."""
 
+import os
 import pathlib
 import re
 import shutil
 import subprocess
+import sys
+import time
 
 from generator.errors import Failure
 
@@ -43,7 +46,11 @@ def run(rule: pathlib.Path, files: list[pathlib.Path], *, cwd: pathlib.Path,
         cmd += ['-D', f'{name}={value}']
     cmd += extra or []
     cmd += [str(f) for f in files]
+    started = time.monotonic()
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    if os.environ.get('IOVA_TRACE'):
+        print(f'spatch {rule.name} {" ".join(map(str, files))[:60]}: '
+              f'{time.monotonic() - started:.1f} s', file=sys.stderr)
     if proc.returncode != 0:
         lines = (proc.stderr or proc.stdout).strip().splitlines()
         raise Failure(f'spatch {rule.name} failed: {lines[-1] if lines else proc.returncode}')

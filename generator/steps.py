@@ -13,9 +13,11 @@ def missing_requirements(step: Step, tree: pathlib.Path) -> list[str]:
     return [path for path in step.requires if not (tree / path).exists()]
 
 
-def _changed(tree: pathlib.Path) -> set[str]:
+def _changed(tree: pathlib.Path, paths: list[str]) -> set[str]:
+    """Which of paths differ from HEAD (a step touches only the files it names)."""
     out = subprocess.run(['git', '-C', str(tree), 'status', '--porcelain', '-uall',
-                          '--ignored=no'], capture_output=True, text=True, check=True).stdout
+                          '--ignored=no', '--', *paths],
+                         capture_output=True, text=True, check=True).stdout
     return {line[3:] for line in out.splitlines()}
 
 
@@ -94,15 +96,17 @@ RUNNERS = {'cocci': _run_cocci, 'overlay': _run_overlay, 'edit': _run_edit}
 
 def apply(step: Step, tree: pathlib.Path) -> list[str]:
     """Run the step's actions; returns the tree paths the step changed."""
+    touched = []
     for action in step.actions:
         targets = action.spec.get('files') or [action.spec['file']]
+        touched += targets
         before = _file_snapshot(tree, targets)
         RUNNERS[action.kind](step, action, tree)
         after = _file_snapshot(tree, targets)
         if before == after and action.spec.get('expect', 'change') == 'change':
             raise Failure(f'step {step.id}: {action.kind} {action.describe()} no longer applies '
                           f'to {", ".join(targets)}')
-    changed = sorted(_changed(tree))
+    changed = sorted(_changed(tree, touched))
     if not changed:
         raise Failure(f'step {step.id} changed nothing')
     return changed

@@ -79,3 +79,11 @@ def test_missing_or_bad_anchor(cfile):
         anchors.locate(cfile, 'function:nothere')
     with pytest.raises(Failure, match='kind must be'):
         anchors.locate(cfile, 'variable:foo')
+
+
+def test_spatch_picks_the_definition_it_parses(tmp_path):
+    path = tmp_path / 'b.c'
+    path.write_text('#if 0\nstatic int foo(int a)\n{\n\treturn 1;\n}\n#else\n'
+                    'static int foo(int a)\n{\n\treturn 2;\n}\n#endif\n')
+    ext = anchors.locate(path, 'function:foo')
+    assert (ext.start, ext.end) == (6, 10)
