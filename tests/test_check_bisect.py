@@ -81,6 +81,18 @@ def test_judge_ok_fail_and_new_warnings():
     assert (ok.status, ok.failed, ok.new_warnings) == ('ok', [], [])
 
 
+def test_judge_ignores_warnings_of_objects_prepare_rebuilt():
+    parsed = {'drivers/iommu/a.o': _out(diags=[W_OLD]),
+              'scripts/mod/empty.o': _out(diags=[W_NEW]),
+              'drivers/iommu/amd/new.o': _out(diags=[W_NEW])}
+    cell = bisect.judge(['drivers/iommu/a.o'], parsed, 0, {'drivers/iommu/a.o': [W_OLD]},
+                        {o: r.diags for o, r in parsed.items()}, dirs=('drivers/iommu',))
+    assert cell.objects == ['drivers/iommu/a.o', 'drivers/iommu/amd/new.o']
+    assert cell.new_warnings == [f'drivers/iommu/amd/new.o: {W_NEW}']
+    broken = bisect.judge([], {'scripts/mod/empty.o': _out(failed=True)}, 2, {}, {})
+    assert broken.status == 'fail' and broken.failed == ['scripts/mod/empty.o']
+
+
 def test_judge_fails_when_make_fails_without_an_object_to_blame():
     cell = bisect.judge(['drivers/iommu/a.o'], {}, 2, {}, {}, tail='No rule to make target')
     assert cell.status == 'fail' and 'No rule to make target' in cell.note

@@ -98,10 +98,16 @@ def new_dirs(changed: list[str], added: list[str], index: kbuild.Index, is_file)
 
 def judge(targets: list[str], parsed: dict[str, kbuild.ObjectOutput], returncode: int,
           base: dict[str, list[kbuild.Diag]], now: dict[str, list[kbuild.Diag]],
-          tail: str = '') -> Cell:
-    """The cell of one commit on one arch from what make printed."""
+          tail: str = '', dirs: tuple[str, ...] = ()) -> Cell:
+    """The cell of one commit on one arch from what make printed.
+
+    Objects make compiled on the way (prepare: scripts/mod/empty.o ...) count
+    only when they fail; their warnings are not the series' business.
+    """
     failed = sorted(o for o, r in parsed.items() if r.failed)
-    compiled = sorted(o for o, r in parsed.items() if r.compiled and o.endswith('.o'))
+    ours = set(targets)
+    compiled = sorted(o for o, r in parsed.items() if r.compiled and o.endswith('.o')
+                      and (o in ours or any(o.startswith(d + '/') for d in dirs)))
     cell = Cell('ok', objects=sorted(set(targets) | set(compiled)), failed=failed)
     for obj in failed:
         cell.errors += [f'{obj}: {d}' for d in parsed[obj].diags if d.kind == 'error'][:5]
@@ -270,7 +276,8 @@ def run_arch(arch: arches.Arch, series, srctree: pathlib.Path, env: dict, jobs: 
             if dirs:
                 index.scan(dirs)
             now = {o: store.get(o) for o in parsed}
-            cell = judge(targets, parsed, rc, base, now, tail)
+            cell = judge(targets, parsed, rc, base, now, tail,
+                         tuple(result.subsystems) + tuple(dirs))
             cell.log = log_path
             carried = set(cell.failed)
         cell.seconds = round(time.monotonic() - started, 1)
