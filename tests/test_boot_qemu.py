@@ -7,9 +7,9 @@ import pytest
 from ci.boot import qemu
 
 
-def cmd(name):
+def cmd(name, accel='tcg'):
     return qemu.command(qemu.MACHINES[name], Path('/k/bzImage'), Path('/k/ramfs'),
-                        Path('/o/console.log'), Path('/o/results.log'), 300)
+                        Path('/o/console.log'), Path('/o/results.log'), 300, accel)
 
 
 def append(command):
@@ -21,11 +21,12 @@ def first_pci_device(command):
                if a in ('virtio-serial-pci', 'edu'))
 
 
-def test_intel_iommu_machine():
+def test_intel_iommu_machine_under_kvm_and_tcg():
+    c = cmd('intel-iommu', 'kvm')
+    assert c[:7] == ['qemu-system-x86_64', '-machine', 'q35',
+                     '-accel', 'kvm,kernel-irqchip=split', '-cpu', 'host']
+    assert cmd('intel-iommu', 'tcg')[3:7] == ['-accel', 'tcg,thread=multi', '-cpu', 'max']
     c = cmd('intel-iommu')
-    assert c[:5] == ['qemu-system-x86_64', '-machine', 'q35,kernel-irqchip=split',
-                     '-cpu', 'host']
-    assert '-enable-kvm' in c
     iommu = c.index('intel-iommu,intremap=on,caching-mode=on')
     assert iommu < first_pci_device(c)   # QEMU wants the IOMMU before PCI devices
     params = append(c)
@@ -47,7 +48,9 @@ def test_other_x86_machines_run_no_vfio_test(name, device):
 def test_arm64_machines():
     smmu = cmd('smmuv3')
     assert smmu[:3] == ['qemu-system-aarch64', '-M', 'virt,iommu=smmuv3']
-    assert '-enable-kvm' not in smmu and 'console=ttyAMA0' in append(smmu)
+    assert 'tcg,thread=multi' in smmu and 'console=ttyAMA0' in append(smmu)
+    with pytest.raises(KeyError):
+        cmd('smmuv3', 'kvm')
     assert 'virtio-iommu-pci' in cmd('virtio-iommu-arm64')
 
 

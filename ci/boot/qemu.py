@@ -23,9 +23,16 @@ class Machine:
     console: str              # kernel console device
 
 
-_X86 = ['qemu-system-x86_64', '-machine', 'q35,kernel-irqchip=split',
-    '-cpu', 'host', '-enable-kvm']
+_X86 = ['qemu-system-x86_64', '-machine', 'q35']
 _ARM64 = ['qemu-system-aarch64', '-cpu', 'max']
+
+# How each arch runs under each accelerator. KVM needs a split irqchip for
+# the intel-iommu interrupt remapping; TCG emulates the irqchip anyway.
+ACCEL = {
+    ('x86_64', 'kvm'): ['-accel', 'kvm,kernel-irqchip=split', '-cpu', 'host'],
+    ('x86_64', 'tcg'): ['-accel', 'tcg,thread=multi', '-cpu', 'max'],
+    ('arm64', 'tcg'): ['-accel', 'tcg,thread=multi'],
+}
 
 MACHINES = {m.name: m for m in [
     Machine('intel-iommu', 'x86_64', _X86,
@@ -58,12 +65,13 @@ class Run:
 
 
 def command(machine: Machine, image: Path, initramfs: Path,
-        console_log: Path, results_log: Path, test_timeout: int) -> list[str]:
+            console_log: Path, results_log: Path, test_timeout: int,
+            accel: str = 'tcg') -> list[str]:
     append = ' '.join(filter(None, [
         f'console={machine.console}', 'panic=-1',
         'iommu.strict=1', machine.cmdline, HUGEPAGES,
         f'citests={",".join(machine.tests)}', f'citimeout={test_timeout}']))
-    return machine.qemu + machine.iommu + [
+    return machine.qemu + ACCEL[machine.arch, accel] + machine.iommu + [
         '-smp', '2', '-m', '4G', '-nographic', '-no-reboot',
         '-kernel', str(image), '-initrd', str(initramfs), '-append', append,
         '-serial', f'file:{console_log}', '-monitor', 'none',
@@ -76,7 +84,7 @@ def command(machine: Machine, image: Path, initramfs: Path,
 
 
 def boot(machine: Machine, image: Path, initramfs: Path, out: Path,
-     timeout: int, test_timeout: int) -> Run:
+         timeout: int, test_timeout: int, accel: str = 'tcg') -> Run:
     """Boot until the guest powers off, panics (-no-reboot turns the
     panic=-1 reboot into an exit) or the timeout passes."""
     out.mkdir(parents=True, exist_ok=True)
@@ -84,7 +92,8 @@ def boot(machine: Machine, image: Path, initramfs: Path, out: Path,
     results_log = out / 'results.log'
     for log in (console_log, results_log):
         log.unlink(missing_ok=True)
-    cmd = command(machine, image, initramfs, console_log, results_log, test_timeout)
+    cmd = command(machine, image, initramfs, console_log, results_log, test_timeout,
+                  accel)
     started = time.monotonic()
     timed_out = False
     with open(out / 'qemu.log', 'w') as qemu_log:

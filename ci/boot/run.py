@@ -86,7 +86,7 @@ def boot_all(tree: Path, arch: str, machines: list[str], out: Path, tag: str,
         logs = out / 'logs' / f'{arch}-{name}{tag}'
         print(f'ci.boot: booting {name}{tag}', flush=True)
         run = qemu.boot(machine, built.image, built.initramfs, logs,
-                args.timeout, args.test_timeout)
+                        args.timeout, args.test_timeout, args.accel)
         (logs / 'command').write_text(' '.join(run.command) + '\n')
         boots[name] = evaluate(machine, str(tree), run, parser)
         print(f'ci.boot: {name}{tag}: {"PASS" if boots[name].ok else "FAIL"}'
@@ -111,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument('--timeout', type=int, default=1800, help='seconds per boot')
     ap.add_argument('--test-timeout', type=int, default=900,
             help='seconds per user-space test program in the guest')
+    ap.add_argument('--accel', choices=['tcg', 'kvm'], default='tcg',
+                    help='x86_64 accelerator (arm64 is always tcg). Default tcg: '
+                    'this machine\'s /dev/kvm (kvm-pvm) hangs in the kernel '
+                    'decompressor')
     ap.add_argument('--config-only', action='store_true',
                     help='only make the .config and check every requested symbol')
     args = ap.parse_args(argv)
@@ -127,8 +131,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(f'ci.boot: {dotconfig}: every requested symbol is set')
         return 0
-    if args.arch == 'x86_64' and not os.access('/dev/kvm', os.R_OK | os.W_OK):
-        ap.error('x86_64 boots need /dev/kvm')
+    if args.arch != 'x86_64' and args.accel == 'kvm':
+        ap.error('--accel kvm is for x86_64 only')
+    if args.accel == 'kvm' and not os.access('/dev/kvm', os.R_OK | os.W_OK):
+        ap.error('--accel kvm needs /dev/kvm')
     args.out.mkdir(parents=True, exist_ok=True)
 
     try:
