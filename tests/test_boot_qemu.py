@@ -57,3 +57,11 @@ def test_arm64_machines():
 def test_default_machines_belong_to_their_arch():
     for arch, names in qemu.DEFAULT_MACHINES.items():
         assert names and all(qemu.MACHINES[n].arch == arch for n in names)
+
+
+def test_kunit_runs_at_boot_only_on_the_machines_without_an_iommu():
+    assert 'kunit.autorun=0' in append(cmd('intel-iommu'))
+    kunit = cmd('kunit')
+    assert 'kunit.autorun=0' not in append(kunit)
+    assert not any('iommu' in a for a in kunit if not a.startswith(('iommu.', 'console')))
+    assert 'citests=' in append(kunit)

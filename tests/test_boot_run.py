@@ -25,10 +25,24 @@ def test_evaluate_collects_suites_missing_and_findings(parser):
     names = [s.name for s in boot.suites]
     assert names == ['io-pgtable-arm-test', 'amdv1_fmt_test', 'io-pgtable-arm-v7s-selftest',
                      'iommufd', 'iommufd_fail_nth', 'vfio']
-    # the sample console has only two of the KUnit suites
-    assert 'vtdss_fmt_test' in boot.missing and 'io-pgtable-arm-test' not in boot.missing
+    # KUnit is not required on an IOMMU machine, its own tests are
+    assert boot.missing == ['vfio_dma_mapping_test']
     assert boot.findings == [] and boot.errors == []
     assert not boot.ok
+
+
+def test_evaluate_on_the_kunit_machine_requires_every_suite(parser):
+    boot = run.evaluate(qemu.MACHINES['kunit'], '/tree',
+                        fake_run(fixture('console-pass.log'), '@@@ DONE\n'), parser)
+    # the sample console has only two of the KUnit suites
+    assert 'vtdss_fmt_test' in boot.missing and 'amdv1_mock_iommu_test' in boot.missing
+    assert 'io-pgtable-arm-test' not in boot.missing
+    assert results_names(boot) == ['io-pgtable-arm-test', 'amdv1_fmt_test',
+                                   'io-pgtable-arm-v7s-selftest']
+
+
+def results_names(boot):
+    return [s.name for s in boot.suites]
 
 
 def test_evaluate_reports_a_timeout_and_an_unfinished_init(parser):
@@ -39,9 +53,12 @@ def test_evaluate_reports_a_timeout_and_an_unfinished_init(parser):
     assert {'iommufd', 'iommufd_fail_nth'} <= set(boot.missing)
 
 
-def test_vfio_is_required_on_intel_only():
+def test_vfio_is_required_on_intel_only_and_kunit_on_kunit_machines_only():
     assert 'vfio' in run.required_suites(qemu.MACHINES['intel-iommu'])
     assert 'vfio' not in run.required_suites(qemu.MACHINES['virtio-iommu'])
+    assert 'io-pgtable-arm-test' in run.required_suites(qemu.MACHINES['kunit'])
+    assert 'io-pgtable-arm-test' not in run.required_suites(qemu.MACHINES['amd-iommu'])
+    assert run.required_suites(qemu.MACHINES['kunit'])[-1] == 'io-pgtable-arm-v7s-selftest'
 
 
 def test_base_given_as_a_commit_is_exported_without_touching_the_repo(tmp_path, monkeypatch):

@@ -120,7 +120,7 @@ def build_steps(arch: Arch, src: Path, obj: Path, vfio_cflags: str = '') -> list
         # user and system CPU time of the make above (its children's line)
         f'times > {obj}/ci-times && echo "kernel build cpu $(tail -n 1 {obj}/ci-times)"',
         _make(arch, src, obj, '-s', 'headers_install'),
-        f'rm -rf {tests} && mkdir -p {tests}',
+        f'rm -rf {tests} && mkdir -p {tests}/vfio',
         f'nice -n 10 make -C {src}/tools/testing/selftests/iommu OUTPUT={tests} '
         f'ARCH={arch.kernel_arch} CROSS_COMPILE={arch.cross_compile} '
         f'{shlex.quote("KHDR_INCLUDES=" + khdr)} LDFLAGS=-static',

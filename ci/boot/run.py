@@ -23,7 +23,7 @@ KUNIT_SUITES = [
 
 
 def required_suites(machine: qemu.Machine) -> list[str]:
-    return KUNIT_SUITES + [results.V7S_SUITE] + machine.tests
+    return (KUNIT_SUITES if machine.kunit else []) + [results.V7S_SUITE] + machine.tests
 
 
 def evaluate(machine: qemu.Machine, tree: str, run: qemu.Run, parser) -> report.Boot:
