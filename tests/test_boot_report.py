@@ -2,7 +2,7 @@
 
 import json
 
-from ci.boot.report import Boot, markdown, to_json
+from ci.boot.report import Boot, markdown, passed, regressions, to_json
 from ci.boot.results import Suite
 from ci.boot.scan import Finding
 
@@ -73,6 +73,42 @@ def test_json_has_both_runs_and_verdicts():
     data = json.loads(to_json(boot, base))
     assert data['boot']['ok'] is False and data['base']['ok'] is True
     assert data['boot']['suites'][1] == {'name': 'iommufd', 'passed': 180, 'failed': 0,
-                                         'skipped': 3, 'seconds': 40.25, 'errors': []}
+                                         'skipped': 3, 'seconds': 40.25, 'errors': [],
+                                         'failures': []}
+    assert data['regressions'] == ['console line 3: warn: WARNING: CPU: 0 PID: 1 at x']
+    assert data['passed'] is False
     assert data['boot']['findings'][0]['kind'] == 'warn'
     assert json.loads(to_json(boot))['base'] is None
+
+
+def with_failures(tree, names, errors=()):
+    boot = passing_boot(tree)
+    suite = boot.suites[1]
+    suite.failed, suite.failures, suite.errors = len(names), list(names), list(errors)
+    return boot
+
+
+def test_failures_the_base_has_too_are_not_regressions():
+    base = with_failures('/base', ['a.x', 'b.y'], ['exit code 1'])
+    boot = with_failures('/tree', ['b.y'], ['exit code 1'])
+    assert not boot.ok and regressions(boot, base) == [] and passed(boot, base)
+    assert 'PASS (no regression against the base' in markdown(boot, base)
+    assert not passed(boot, None)      # without a base every failure counts
+
+
+def test_a_new_failing_case_or_error_is_a_regression():
+    base = with_failures('/base', ['a.x'], ['exit code 1'])
+    boot = with_failures('/tree', ['a.x', 'c.z'], ['exit code 1'])
+    assert regressions(boot, base) == ['iommufd: regressed (c.z)']
+    boot = with_failures('/tree', ['a.x'], ['exit code 1', 'did not finish'])
+    assert regressions(boot, base) == ['iommufd: regressed']
+    assert markdown(boot, base).startswith('## boot x86_64 intel-iommu: FAIL')
+
+
+def test_boot_level_problems_always_count_against_the_base():
+    base = passing_boot('/base')
+    boot = passing_boot('/tree')
+    boot.missing.append('vfio')
+    base.missing.append('vfio')
+    assert regressions(boot, base) == ['required suite missing: vfio']
+    assert not passed(boot, base)

@@ -31,6 +31,7 @@ def test_kunit_failure_and_a_suite_cut_short(parser):
     suites = by_name(results.kunit_suites(parser, fixture('console-fail.log')))
     lpae = suites['io-pgtable-arm-test']
     assert (lpae.passed, lpae.failed) == (0, 1) and not lpae.ok
+    assert lpae.failures == ['arm_lpae_do_selftests']
     # vtdss_iommu_test planned 4 cases; the console stops after one.
     vtdss = suites['vtdss_iommu_test']
     assert vtdss.passed == 1 and vtdss.errors and not vtdss.ok
@@ -60,6 +61,7 @@ def test_tap_suites(parser):
 
     vfio = results.tap_suite(parser, found['vfio'])
     assert (vfio.passed, vfio.failed) == (1, 1)
+    assert vfio.failures == ['4K.pieces']
     assert 'exit code 1' in vfio.errors and not vfio.ok
 
     nth = results.tap_suite(parser, found['iommufd_fail_nth'])

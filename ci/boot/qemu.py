@@ -7,8 +7,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-# Huge pages for the VFIO test: its 2M case maps 8M, its 1G case one page.
-HUGEPAGES = 'hugepagesz=2M hugepages=16 hugepagesz=1G hugepages=1'
+# Huge pages: the iommufd dirty-tracking selftests map up to 128M of 2M
+# pages, the VFIO tests 8M of 2M pages and one 1G page at a time.
+HUGEPAGES = 'hugepagesz=2M hugepages=128 hugepagesz=1G hugepages=1'
 USER_TESTS = ['iommufd', 'iommufd_fail_nth']
 
 

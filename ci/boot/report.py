@@ -39,6 +39,40 @@ class Boot:
         return out
 
 
+def suite_regressed(suite: Suite, before: Suite | None) -> bool:
+    """Worse than the base run: a case failing that did not fail there, an
+    error it did not have, or nothing passing where something did."""
+    if suite.ok:
+        return False
+    if before is None:
+        return True
+    return (bool(set(suite.failures) - set(before.failures))
+            or bool(set(suite.errors) - set(before.errors))
+            or suite.failed > before.failed
+            or (suite.passed == 0 and before.passed > 0))
+
+
+def regressions(boot: Boot, base: Boot) -> list[str]:
+    """What fails the tree against its base: every boot-level problem
+    (missing suite, bug report, unfinished boot) and every suite that
+    regressed; failures the base run has too are pre-existing."""
+    out = list(boot.errors)
+    out += [f'required suite missing: {name}' for name in boot.missing]
+    out += [f'console line {f.line_number}: {f.kind}: {f.text}' for f in boot.findings]
+    before = {s.name: s for s in base.suites}
+    for suite in boot.suites:
+        if suite_regressed(suite, before.get(suite.name)):
+            new = sorted(set(suite.failures) -
+                         set(before[suite.name].failures if suite.name in before else []))
+            out.append(f'{suite.name}: regressed' + (f' ({", ".join(new)})' if new else ''))
+    return out
+
+
+def passed(boot: Boot, base: Boot | None) -> bool:
+    """Without a base every failure counts; with one, only regressions."""
+    return boot.ok if base is None else not regressions(boot, base)
+
+
 def _seconds(value: float | None) -> str:
     return '-' if value is None else f'{value:.1f}'
 
@@ -56,8 +90,13 @@ def _cells(suite: Suite | None) -> list[str]:
 def markdown(boot: Boot, base: Boot | None = None) -> str:
     """A table per boot: the tree's results, and the base tree's beside
     them when there is a base run."""
-    title = f'## boot {boot.arch} {boot.machine}: ' + \
-        ('PASS' if boot.ok else 'FAIL')
+    if boot.ok:
+        verdict = 'PASS'
+    elif base is not None and passed(boot, base):
+        verdict = 'PASS (no regression against the base; pre-existing failures below)'
+    else:
+        verdict = 'FAIL'
+    title = f'## boot {boot.arch} {boot.machine}: {verdict}'
     header = ['suite', 'passed', 'failed', 'skipped', 'time (s)']
     if base:
         header += ['before: passed', 'failed', 'skipped', 'time (s)']
@@ -83,6 +122,11 @@ def markdown(boot: Boot, base: Boot | None = None) -> str:
     problems = boot.problems()
     lines += ['', 'problems:' if problems else 'problems: none']
     lines += [f'- {p}' for p in problems]
+    if base:
+        regressed = regressions(boot, base)
+        lines += ['', 'regressions against the base:' if regressed else
+                  'regressions against the base: none']
+        lines += [f'- {r}' for r in regressed]
     if base and not base.ok:
         lines += ['', 'problems of the base run:']
         lines += [f'- {p}' for p in base.problems()]
@@ -95,5 +139,6 @@ def to_json(boot: Boot, base: Boot | None = None) -> str:
         d['ok'] = b.ok
         d['problems'] = b.problems()
         return d
-    return json.dumps({'boot': one(boot), 'base': one(base) if base else None},
-              indent=1) + '\n'
+    return json.dumps({'boot': one(boot), 'base': one(base) if base else None,
+                       'regressions': regressions(boot, base) if base else None,
+                       'passed': passed(boot, base)}, indent=1) + '\n'

@@ -37,6 +37,7 @@ class Suite:
     skipped: int = 0
     seconds: float | None = None
     errors: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # failed cases, by path
 
     @property
     def ok(self) -> bool:
@@ -85,9 +86,24 @@ def finished(results_log: str) -> bool:
     return any(l.rstrip('\r') == DONE for l in results_log.splitlines())
 
 
+def failed_cases(parser: ModuleType, test, prefix: str = '') -> list[str]:
+    """Names of the failed or crashed leaf cases under test, as
+    'subtest.case' paths, so two runs can be compared case by case."""
+    bad = (parser.TestStatus.FAILURE, parser.TestStatus.TEST_CRASHED)
+    out = []
+    for sub in test.subtests:
+        path = f'{prefix}{sub.name}'
+        if sub.subtests:
+            out += failed_cases(parser, sub, path + '.')
+        elif sub.status in bad:
+            out.append(path)
+    return out
+
+
 def _from_test(parser: ModuleType, name: str, test) -> Suite:
     counts = test.counts
     suite = Suite(name, counts.passed, counts.failed, counts.skipped)
+    suite.failures = failed_cases(parser, test)
     if counts.crashed:
         suite.errors.append(f'{counts.crashed} crashed')
     if counts.errors:

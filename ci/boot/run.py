@@ -158,5 +158,5 @@ def main(argv: list[str] | None = None) -> int:
         stem.with_suffix('.md').write_text(report.markdown(boot, base))
         stem.with_suffix('.json').write_text(report.to_json(boot, base))
         print(report.markdown(boot, base))
-        failed |= not boot.ok
+        failed |= not report.passed(boot, base)
     return 1 if failed else 0

@@ -152,9 +152,27 @@ static long dma_avail(void)
 	return -1;
 }
 
+/*
+ * Fold every CPU's vmstat deltas into the global counters first: without
+ * it /proc/vmstat can lag by up to the per-CPU threshold and a balanced
+ * pin count would look unbalanced.
+ */
+static void refresh_vmstat(void)
+{
+	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, "1", 1) < 0)
+			printf("# vm/stat_refresh: %s\n", strerror(errno));
+		close(fd);
+	}
+}
+
 static struct pin_state pin_state(void)
 {
 	struct pin_state s;
+
+	refresh_vmstat();
 
 	s.pins = read_key("/proc/vmstat", "nr_foll_pin_acquired") -
 		 read_key("/proc/vmstat", "nr_foll_pin_released");
