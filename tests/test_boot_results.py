@@ -43,7 +43,8 @@ def test_no_ktap_at_all_gives_no_suites(parser):
 
 def test_sections_split_at_markers():
     found = results.sections(fixture('results-sample.log'))
-    assert list(found) == ['iommufd', 'vfio', 'iommufd_fail_nth', 'dmesg']
+    assert list(found) == ['kunit/io-pgtable-arm-test', 'kunit/amdv1_fmt_test',
+                           'iommufd', 'vfio', 'iommufd_fail_nth', 'dmesg']
     assert (found['iommufd'].rc, found['iommufd'].seconds) == (0, 12.34)
     assert found['iommufd'].lines[0] == 'TAP version 13'
     assert found['iommufd'].lines[-1].startswith('# Totals:')
@@ -87,3 +88,14 @@ def test_v7s_selftest_line():
     failed = results.v7s_suite(fixture('console-fail.log'))
     assert (failed.passed, failed.failed) == (0, 1)
     assert results.v7s_suite('[ 1.0] nothing here\n') is None
+
+
+def test_kunit_suites_from_their_debugfs_results(parser):
+    found = results.sections(fixture('results-sample.log'))
+    lpae = results.kunit_section_suite(parser, found['kunit/io-pgtable-arm-test'])
+    assert (lpae.name, lpae.passed, lpae.failed, lpae.seconds) == \
+        ('io-pgtable-arm-test', 1, 0, 2.5) and lpae.ok
+    amdv1 = results.kunit_section_suite(parser, found['kunit/amdv1_fmt_test'])
+    assert (amdv1.passed, amdv1.failed, amdv1.failures) == (1, 1, ['test_bitops'])
+    empty = results.kunit_section_suite(parser, results.Section('kunit/x', [], 0, 0.1))
+    assert empty.errors and not empty.ok

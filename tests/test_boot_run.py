@@ -33,7 +33,8 @@ def test_evaluate_collects_suites_missing_and_findings(parser):
 
 def test_evaluate_on_the_kunit_machine_requires_every_suite(parser):
     boot = run.evaluate(qemu.MACHINES['kunit'], '/tree',
-                        fake_run(fixture('console-pass.log'), '@@@ DONE\n'), parser)
+                        fake_run(fixture('console-pass.log'),
+                                 fixture('results-sample.log')), parser)
     # the sample console has only two of the KUnit suites
     assert 'vtdss_fmt_test' in boot.missing and 'amdv1_mock_iommu_test' in boot.missing
     assert 'io-pgtable-arm-test' not in boot.missing

@@ -22,9 +22,9 @@ class Machine:
     cmdline: str              # kernel parameters for this IOMMU
     tests: list[str]          # user-space tests the guest init runs
     console: str              # kernel console device
-    # The built-in KUnit suites run at boot only on the machines without an
-    # IOMMU: the generic_pt iommu suites check that NR_SECONDARY_PAGETABLE
-    # is unchanged across each case ("assumes kunit is running isolated",
+    # The built-in KUnit suites run only on the machines without an IOMMU:
+    # the generic_pt iommu suites check that NR_SECONDARY_PAGETABLE is
+    # unchanged across each case ("assumes kunit is running isolated",
     # kunit_iommu_pt.h), which DMA through a real IOMMU breaks, and one
     # failed case then leaves pt_kunit_dev registered and fails every
     # later case.
@@ -43,7 +43,7 @@ ACCEL = {
 }
 
 MACHINES = {m.name: m for m in [
-    Machine('kunit', 'x86_64', _X86, [], '', [], 'ttyS0', kunit=True),
+    Machine('kunit', 'x86_64', _X86, [], '', ['kunit'], 'ttyS0', kunit=True),
     Machine('intel-iommu', 'x86_64', _X86,
         ['-device', 'intel-iommu,intremap=on,caching-mode=on'],
         'intel_iommu=on', USER_TESTS + ['vfio', 'vfio_dma_mapping_test'], 'ttyS0'),
@@ -52,7 +52,7 @@ MACHINES = {m.name: m for m in [
     Machine('virtio-iommu', 'x86_64', _X86, ['-device', 'virtio-iommu-pci'],
         '', USER_TESTS, 'ttyS0'),
     Machine('kunit-arm64', 'arm64', _ARM64[:1] + ['-M', 'virt'] + _ARM64[1:],
-        [], '', [], 'ttyAMA0', kunit=True),
+        [], '', ['kunit'], 'ttyAMA0', kunit=True),
     Machine('smmuv3', 'arm64', _ARM64[:1] + ['-M', 'virt,iommu=smmuv3'] + _ARM64[1:],
         [], '', USER_TESTS, 'ttyAMA0'),
     Machine('virtio-iommu-arm64', 'arm64', _ARM64[:1] + ['-M', 'virt'] + _ARM64[1:],
@@ -81,7 +81,8 @@ def command(machine: Machine, image: Path, initramfs: Path,
     append = ' '.join(filter(None, [
         f'console={machine.console}', 'panic=-1',
         'iommu.strict=1', machine.cmdline, HUGEPAGES,
-        '' if machine.kunit else 'kunit.autorun=0',
+        # the guest init runs the suites (init.sh run_kunit)
+        'kunit.autorun=0',
         f'citests={",".join(machine.tests)}', f'citimeout={test_timeout}']))
     return machine.qemu + ACCEL[machine.arch, accel] + machine.iommu + [
         '-smp', '2', '-m', '4G', '-nographic', '-no-reboot',

@@ -160,6 +160,25 @@ def kunit_suites(parser: ModuleType, console_log: str) -> list[Suite]:
     return suites
 
 
+KUNIT_SECTION = 'kunit/'
+
+
+def kunit_section_suite(parser: ModuleType, section: Section) -> Suite:
+    """One KUnit suite from its debugfs results file: a KTAP document whose
+    only subtest is the suite."""
+    name = section.name[len(KUNIT_SECTION):]
+    main = parser.parse_run_tests(section.lines, parser.Printer(print=False))
+    found = [t for t in main.subtests if t.name == name]
+    if not found:
+        suite = Suite(name, errors=['no KTAP for the suite in its results file'])
+    else:
+        suite = _from_test(parser, name, found[0])
+    suite.seconds = section.seconds
+    if section.rc is None:
+        suite.errors.append('did not finish')
+    return suite
+
+
 def v7s_suite(console_log: str) -> Suite | None:
     """The io-pgtable-arm-v7s boot selftest prints one line when it passes
     and WARNs with "selftest: test failed" when it does not."""

@@ -23,17 +23,20 @@ KUNIT_SUITES = [
 
 
 def required_suites(machine: qemu.Machine) -> list[str]:
-    return (KUNIT_SUITES if machine.kunit else []) + [results.V7S_SUITE] + machine.tests
+    programs = [t for t in machine.tests if t != 'kunit']
+    return (KUNIT_SUITES if machine.kunit else []) + [results.V7S_SUITE] + programs
 
 
 def evaluate(machine: qemu.Machine, tree: str, run: qemu.Run, parser) -> report.Boot:
     """Everything the boot printed, judged."""
     boot = report.Boot(machine.arch, machine.name, tree, seconds=run.seconds)
-    boot.suites = results.kunit_suites(parser, run.console)
+    found = results.sections(run.results)
+    boot.suites = [results.kunit_section_suite(parser, section)
+                   for name, section in found.items()
+                   if name.startswith(results.KUNIT_SECTION)]
     v7s = results.v7s_suite(run.console)
     if v7s:
         boot.suites.append(v7s)
-    found = results.sections(run.results)
     for name in machine.tests:
         if name in found:
             boot.suites.append(results.tap_suite(parser, found[name]))
