@@ -58,6 +58,13 @@ def _run_overlay(step: Step, action: Action, tree: pathlib.Path) -> list[str]:
         lines[ext.end:ext.end] = [''] + new
     elif where == 'before':
         lines[ext.comment_start:ext.comment_start] = new + ['']
+    elif new == ['']:
+        # An empty overlay removes the definition, its comment, and one of
+        # the two blank lines that then meet.
+        first, end = ext.comment_start, ext.end
+        if end < len(lines) and not lines[end].strip() and first > 0 and not lines[first - 1].strip():
+            end += 1
+        del lines[first:end]
     else:
         first = ext.start if not new[0].lstrip().startswith('/*') else ext.comment_start
         lines[first:ext.end] = new

@@ -211,3 +211,16 @@ def test_design_group_starts_at_next_applied_step_when_its_first_is_absent():
                series.StepResult('c', 'x', 'cocci', 'applied'),
                series.StepResult('d', 'x', 'cocci', 'applied')]
     assert series._design(m, results) == 'A (patch 1):\nta\n\nB (patches 2-3):'
+
+
+def test_empty_overlay_removes_the_definition_and_a_blank_line(fixture_tree, tmp_path):
+    from generator import manifest, steps
+    empty = tmp_path / 'empty.c'
+    empty.write_text('/* overlay: removes the definition */\n')
+    (fixture_tree / 'drivers/iommu/iommu.c').write_text(
+        'int a;\n\n/* doc of f */\nint f(void)\n{\n\treturn 0;\n}\nEXPORT_SYMBOL(f);\n\nint b;\n')
+    step = manifest.Step('rm', 's', 'b', 'overlay', 'ready', (), '', (), (manifest.Action(
+        'overlay', {'overlay': str(empty), 'file': 'drivers/iommu/iommu.c',
+                    'replace': 'function:f'}),), ())
+    steps.apply(step, fixture_tree)
+    assert (fixture_tree / 'drivers/iommu/iommu.c').read_text() == 'int a;\n\nint b;\n'
