@@ -14,6 +14,8 @@ def test_command_is_the_intel_iommu_machine_with_the_bench_parameters(tmp_path):
                         tmp_path / 'console.log', tmp_path / 'results.log')
     machine = qemu.MACHINES['intel-iommu']
     assert cmd[:len(machine.qemu)] == machine.qemu
+    accel = qemu.ACCEL['x86_64', 'tcg']
+    assert cmd[len(machine.qemu):len(machine.qemu) + len(accel)] == accel
     assert 'intel-iommu,intremap=on,caching-mode=on' in cmd
     assert cmd[cmd.index('-device', cmd.index('virtconsole,chardev=results')) + 1] == 'edu'
     append = cmd[cmd.index('-append') + 1].split()

@@ -86,12 +86,12 @@ def pinning_notes(e2e: dict, walks: dict | None) -> list[str]:
 
 
 def boot_tree(label: str, built: kernel.Built, params: guest.Params, out: Path,
-              timeout: int, log) -> tuple[guest.Run, dict]:
-    log(f'ci.bench: booting the {label} kernel ({built.tree})')
+              timeout: int, accel: str, log) -> tuple[guest.Run, dict]:
+    log(f'ci.bench: booting the {label} kernel ({built.tree}) under {accel}')
     run = guest.boot(built.image, built.initramfs, params, out / 'logs' / f'guest-{label}',
-                     timeout)
+                     timeout, accel)
     found = results.sections(run.results)
-    status = {'seconds': run.seconds, 'timed_out': run.timed_out, 'exit_code': run.exit_code,
+    status = {'accel': accel, 'seconds': run.seconds, 'timed_out': run.timed_out, 'exit_code': run.exit_code,
               'finished': '@@@ DONE' in run.results,
               'sections': {name: rc for name, (_, rc) in found.items()},
               'env': found.get('env', ('', 0))[0].strip().splitlines()}
@@ -120,7 +120,9 @@ def parse_args(argv):
                     help='section 3: only read an existing check.json, never run ci.check')
     ap.add_argument('--check-report', type=Path,
                     help='section 3: the check.json to read (default <series>/check.json)')
-    ap.add_argument('--timeout', type=int, default=1800, help='seconds per boot')
+    ap.add_argument('--timeout', type=int, default=3600, help='seconds per boot')
+    ap.add_argument('--accel', default='tcg', choices=('tcg', 'kvm'),
+                    help='QEMU accelerator (default tcg: kvm-pvm cannot boot a stock kernel)')
     args = ap.parse_args(argv)
     default_sections = ('walks', 'tool') if args.smoke else SECTIONS
     args.sections = tuple(args.sections.split(',')) if args.sections else default_sections
@@ -231,6 +233,6 @@ def boot_both(args, series: dict, out: Path, log):
                          'kernel_cpu_seconds': built[label].kernel_cpu_seconds}
         log(f'ci.bench: {label} kernel built in {built[label].kernel_seconds:.0f} s wall, '
             f'{built[label].kernel_cpu_seconds or 0:.0f} s CPU')
-    boots = {label: boot_tree(label, built[label], params, out, args.timeout, log)
+    boots = {label: boot_tree(label, built[label], params, out, args.timeout, args.accel, log)
              for label in ('before', 'after')}
     return builds, boots
