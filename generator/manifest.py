@@ -3,6 +3,7 @@
 import dataclasses
 import fnmatch
 import pathlib
+import re
 import tomllib
 
 from generator.errors import Failure
@@ -40,6 +41,9 @@ class Step:
     covers: tuple[str, ...]
     actions: tuple[Action, ...]
     checks: tuple[dict, ...]
+    # Content probes: {file, regex} pairs; each file must exist and match
+    # for the step to apply, as each path of requires must exist.
+    requires_match: tuple[dict, ...] = ()
 
     def covers_entry(self, file: str, function: str) -> bool:
         return _matches(self.covers, file, function)
@@ -105,6 +109,21 @@ def _action(step_id: str, raw: dict) -> Action:
     return Action(kind, dict(raw))
 
 
+def _requires_match(step_id: str, raw) -> tuple[dict, ...]:
+    """requires_match = { file, regex } or a list of them."""
+    probes = [raw] if isinstance(raw, dict) else list(raw)
+    for probe in probes:
+        if not isinstance(probe, dict) or set(probe) != {'file', 'regex'}:
+            raise Failure(f'manifest: step {step_id}: requires_match needs exactly '
+                          f'file and regex, got {probe!r}')
+        try:
+            re.compile(probe['regex'])
+        except re.error as err:
+            raise Failure(f'manifest: step {step_id}: requires_match regex '
+                          f'{probe["regex"]!r}: {err}') from err
+    return tuple(probes)
+
+
 def _step(raw: dict) -> Step:
     step_id = raw.get('id')
     for key in ('id', 'subject'):
@@ -123,7 +142,8 @@ def _step(raw: dict) -> Step:
         raise Failure(f'manifest: step {step_id} is ready but has no commit message body')
     return Step(step_id, raw['subject'], raw.get('body', '').strip('\n'), produced_by, status,
                 tuple(raw.get('requires', ())), raw.get('absent_reason', ''),
-                tuple(raw.get('covers', ())), actions, tuple(raw.get('check', ())))
+                tuple(raw.get('covers', ())), actions, tuple(raw.get('check', ())),
+                _requires_match(step_id, raw.get('requires_match', ())))
 
 
 def load(path: pathlib.Path = DEFAULT) -> Manifest:

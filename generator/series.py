@@ -54,12 +54,24 @@ def author_of(tree: pathlib.Path, override: str | None) -> tuple[str, str]:
     return name, email
 
 
-def map_inventory(entries: list[inventory.Entry], manifest: Manifest) -> tuple[dict, list]:
-    """entry -> ('step', id) or ('kept', reason); and the entries nothing covers."""
+def map_inventory(entries: list[inventory.Entry], manifest: Manifest,
+                  absent: dict[str, list[str]] | None = None) -> tuple[dict, list]:
+    """entry -> ('step', id) or ('kept', reason); and the entries nothing covers.
+
+    absent maps the id of a step the tree lacks to what it lacks: such a
+    step converts nothing here, so an entry goes to the first step that
+    covers it and applies (one tree has the LPAE selftests in their own
+    file, another inside io-pgtable-arm.c).  An entry that only absent
+    steps cover stops generation: a probe is then wrong.
+    """
+    absent = absent or {}
     mapping, uncovered = {}, []
     for entry in entries:
-        owner = next((s for s in manifest.steps if s.covers_entry(entry.file, entry.function)),
-                     None)
+        covering = [s for s in manifest.steps if s.covers_entry(entry.file, entry.function)]
+        owner = next((s for s in covering if s.id not in absent), None)
+        if covering and not owner:
+            raise Failure(f'step {covering[0].id}: the tree lacks {absent[covering[0].id][0]} '
+                          f'yet has {entry.key()} for it to convert')
         if owner:
             mapping[entry] = ('step', owner.id)
             continue
@@ -161,7 +173,9 @@ def generate(opts: Options, log=print) -> dict:
         f'[{time.monotonic() - started:.0f} s]')
 
     entries = inventory.take(opts.work)
-    mapping, uncovered = map_inventory(entries, manifest)
+    absent = {s.id: missing for s in manifest.steps if s.status == 'ready'
+              for missing in [steps.missing_requirements(s, opts.work)] if missing}
+    mapping, uncovered = map_inventory(entries, manifest, absent)
     log(f'inventory: {len(entries)} entries, '
         f'{sum(1 for v in mapping.values() if v[0] == "step")} converted by steps, '
         f'{sum(1 for v in mapping.values() if v[0] == "kept")} kept on purpose '

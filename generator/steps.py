@@ -10,7 +10,15 @@ from generator.manifest import REPO, Action, Step
 
 
 def missing_requirements(step: Step, tree: pathlib.Path) -> list[str]:
-    return [path for path in step.requires if not (tree / path).exists()]
+    """What the tree lacks for the step: paths of requires, and
+    "FILE matching /REGEX/" for each requires_match probe that fails."""
+    missing = [path for path in step.requires if not (tree / path).exists()]
+    for probe in step.requires_match:
+        path = tree / probe['file']
+        text = path.read_text(errors='replace') if path.is_file() else ''
+        if not re.search(probe['regex'], text, re.M):
+            missing.append(f'{probe["file"]} matching /{probe["regex"]}/')
+    return missing
 
 
 def _changed(tree: pathlib.Path, paths: list[str]) -> set[str]:

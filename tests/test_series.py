@@ -224,3 +224,67 @@ def test_empty_overlay_removes_the_definition_and_a_blank_line(fixture_tree, tmp
                     'replace': 'function:f'}),), ())
     steps.apply(step, fixture_tree)
     assert (fixture_tree / 'drivers/iommu/iommu.c').read_text() == 'int a;\n\nint b;\n'
+
+
+def _manifest_with(tmp_path, old, new):
+    text = MANIFEST.read_text()
+    assert old in text
+    path = tmp_path / 'manifest.toml'
+    path.write_text(text.replace(old, new))
+    return path
+
+
+TOY_STEP = '[[step]]\nid = "toy"\n'
+TOY_PROBE = 'requires = ["drivers/iommu/toy.c"]\ncovers = ["drivers/iommu/toy.c"]\n'
+TOY_OLD_SHAPE = '''[[step]]
+id = "toy-old-shape"
+subject = "iommu/toy: the same for a tree where toy.c looks different"
+body = "Selected by its content probe, not by a version."
+produced_by = "cocci"
+requires_match = { file = "drivers/iommu/toy.c", regex = '^\\s+return iova \\| 0x8' }
+absent_reason = "toy.c adds its base, it does not or it in"
+covers = ["drivers/iommu/toy.c"]
+
+[[step.apply]]
+cocci = "tests/fixtures/series/toy_errors.cocci"
+files = ["drivers/iommu/toy.c"]
+
+'''
+
+
+def test_requires_match_probe_picks_the_step_that_fits_the_tree(fixture_tree, tmp_path):
+    # toy-old-shape comes first and covers toy.c too, but its probe fails
+    # on this tree: it is absent, saying why, and toy converts toy.c.
+    # toy gets a probe of its own, in the list form, that this tree passes.
+    manifest = _manifest_with(tmp_path, TOY_STEP, TOY_OLD_SHAPE + TOY_STEP)
+    text = manifest.read_text().replace(TOY_PROBE, TOY_PROBE + (
+        "requires_match = [{ file = 'drivers/iommu/toy.c', regex = '^\\s+return iova \\+ 0x8' }]\n"))
+    manifest.write_text(text)
+    summary = series.generate(_options(fixture_tree, tmp_path, manifest=manifest), log=_quiet)
+    steps = {s['id']: s for s in summary['steps']}
+    assert steps['toy-old-shape']['status'] == 'absent'
+    assert steps['toy-old-shape']['reason'] == (
+        "toy.c adds its base, it does not or it in (drivers/iommu/toy.c matching "
+        "/^\\s+return iova \\| 0x8/ missing)")
+    assert steps['toy']['status'] == 'applied'
+    assert steps['toy']['covers'] == ['drivers/iommu/toy.c:toy_iova_to_phys']
+    where = {e['function']: e['handled_by'] for e in summary['inventory']}
+    assert where['toy_iova_to_phys'] == 'toy'
+
+
+def test_entry_only_an_absent_step_covers_stops_generation(fixture_tree, tmp_path):
+    manifest = _manifest_with(tmp_path, TOY_PROBE, TOY_PROBE + 'requires_match = '
+                              "{ file = \"drivers/iommu/toy.c\", regex = 'no_such_code' }\n")
+    with pytest.raises(Failure, match=r'step toy: the tree lacks drivers/iommu/toy.c matching '
+                                      r'/no_such_code/ yet has drivers/iommu/toy.c:'
+                                      r'toy_iova_to_phys for it to convert'):
+        series.generate(_options(fixture_tree, tmp_path, manifest=manifest), log=_quiet)
+
+
+def test_requires_match_is_checked_when_loading(tmp_path):
+    from generator import manifest
+    for probe, message in (("{ file = 'a.c' }", 'needs exactly file and regex'),
+                           ("{ file = 'a.c', regex = '(' }", 'requires_match regex')):
+        path = _manifest_with(tmp_path, TOY_PROBE, TOY_PROBE + f'requires_match = {probe}\n')
+        with pytest.raises(Failure, match=message):
+            manifest.load(path)
