@@ -46,6 +46,7 @@ def test_x86_64_configure_and_build_steps():
     assert any(l.endswith('headers_install') for l in steps)
     selftests = next(l for l in steps if 'selftests/iommu' in l)
     assert 'LDFLAGS=-static' in selftests and "'KHDR_INCLUDES=-isystem /m/obj/usr/include'" in selftests
+    assert f"'USERCFLAGS=-include {build.HERE}/selftests_timeout_shim.h'" in selftests
     assert steps[-1].startswith('gcc -static') and steps[-1].endswith('vfio_map_test.c')
     vfio = next(l for l in steps if 'selftests/vfio' in l)
     assert vfio.endswith('/m/obj/ci-tests/vfio/vfio_dma_mapping_test')

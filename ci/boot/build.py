@@ -123,7 +123,8 @@ def build_steps(arch: Arch, src: Path, obj: Path, vfio_cflags: str = '') -> list
         f'rm -rf {tests} && mkdir -p {tests}/vfio',
         f'nice -n 10 make -C {src}/tools/testing/selftests/iommu OUTPUT={tests} '
         f'ARCH={arch.kernel_arch} CROSS_COMPILE={arch.cross_compile} '
-        f'{shlex.quote("KHDR_INCLUDES=" + khdr)} LDFLAGS=-static',
+        f'{shlex.quote("KHDR_INCLUDES=" + khdr)} LDFLAGS=-static '
+        f'{shlex.quote(f"USERCFLAGS=-include {HERE}/selftests_timeout_shim.h")}',
         f'nice -n 10 make -C {src}/tools/testing/selftests/vfio OUTPUT={tests}/vfio '
         f'ARCH={arch.kernel_arch} CROSS_COMPILE={arch.cross_compile} '
         f'{shlex.quote("KHDR_INCLUDES=" + khdr)} '
