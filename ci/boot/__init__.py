@@ -2,8 +2,9 @@
 and report the in-kernel and user-space IOMMU test suites per boot.
 
     python3 -m ci.boot --tree <kernel tree> [--arch x86_64|arm64]
-                       [--machine intel-iommu|amd-iommu|virtio-iommu|smmuv3|...]
-                       [--base <base tree, or a commit of --tree>] --out <dir>
+                       [--machine kunit|intel-iommu|amd-iommu|virtio-iommu|smmuv3|...]
+                       [--base <base tree, or a commit of --tree>] [--accel tcg|kvm]
+                       --out <dir>
     python3 -m ci.boot --tree <kernel tree> --arch <arch> --config-only --out <dir>
 
 Steps (modules):
@@ -13,8 +14,11 @@ Steps (modules):
    (CI_BOOT_CACHE), ccache, nice, -j2 (CI_BOOT_JOBS); uapi headers; the
    kernel's iommufd selftests and vfio_map_test.c, static; a newc initramfs
    (cpio.py) with Debian's busybox-static and init.sh;
- - qemu.py: the machines and one boot; the guest writes its results to a
-   virtio console port, the kernel console goes to a file;
+ - qemu.py: the machines and one boot (TCG by default); the guest init
+   (init.sh) runs the KUnit suites through debugfs on the IOMMU-less
+   "kunit" machine and the user-space tests on the IOMMU machines, and
+   writes their TAP to a virtio console port; the kernel console goes to a
+   file;
  - results.py: KTAP and kselftest TAP parsed with the tree's kunit_parser;
  - scan.py: WARN, BUG, KASAN, lockdep, IOMMU fault reports on the console;
  - report.py: a markdown table and JSON per boot.
@@ -23,8 +27,9 @@ Output in <out>: boot-<arch>-<machine>.md and .json (with the base run as
 the "before" columns when --base is given), build-<arch>.json (build times),
 logs/<arch>-<machine>[-base]/{console,results,qemu}.log and the build logs.
 Exit status: 0 when every boot passed, 1 when any suite failed, a required
-suite is missing, the console has a bug report or a boot did not finish,
-2 when the build or the config check failed.
+suite is missing, the console has a bug report or a boot did not finish
+(with --base: when a case fails that does not fail on the base, or any of
+the boot-level problems), 2 when the build or the config check failed.
 
 Any directory can be --tree, so a test can boot a copy of a tree with one
 driver mutated (e.g. over-reporting its length) and expect exit status 1;
