@@ -56,6 +56,7 @@ for section in $(echo "$benchsections" | tr , ' '); do
 		insmod /bench/iova_bench.ko range_mb=${benchrange:-1024} \
 			reps=${benchreps:-5} 2>&1
 		rc=$?
+		rmmod iova_bench
 		dmesg | grep 'iova_bench: '
 		;;
 	vfio)

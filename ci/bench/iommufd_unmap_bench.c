@@ -157,7 +157,8 @@ static char *buffer(const char *backing, size_t size, int flags, int no_thp)
 		return NULL;
 	}
 	if (no_thp && madvise(buf, size, MADV_NOHUGEPAGE))
-		printf("# madvise(MADV_NOHUGEPAGE): %s\n", strerror(errno));
+		printf("# MADV_NOHUGEPAGE: %s (without THP only 4K pages back it anyway)\n",
+		       strerror(errno));
 	memset(buf, 0x5a, size);
 	return buf;
 }

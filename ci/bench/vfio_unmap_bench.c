@@ -92,7 +92,8 @@ static void run_backing(const struct backing *b, size_t size, int reps)
 		return;
 	}
 	if (b->no_thp && madvise(buf, size, MADV_NOHUGEPAGE))
-		printf("# madvise(MADV_NOHUGEPAGE): %s\n", strerror(errno));
+		printf("# MADV_NOHUGEPAGE: %s (without THP only 4K pages back it anyway)\n",
+		       strerror(errno));
 	memset(buf, 0x5a, size);
 	map.vaddr = (uintptr_t)buf;
 
