@@ -1,0 +1,82 @@
+"""KUnit on the generated 7.2 tree, with the base tree as negative control.
+
+ci/kunit.py builds one x86_64 kernel with the tree's tools/testing/kunit
+(io-pgtable-arm, the v7s boot selftest, every generic_pt format) and judges
+the KTAP with the tree's own kunit_parser.  Both runs share one checkout
+and one build directory under the cache, so the second is incremental.
+
+Slow (a kernel build); `make test` runs it, IOVA_SKIP_KUNIT=1 skips it.
+"""
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / 'ci'))
+
+import kunit  # noqa: E402  (ci/kunit.py)
+
+from generator import debian  # noqa: E402
+
+# The test the series adds to generic_pt's KUnit: phys, length and
+# alignment for every format.  It must run on the series, not on the base.
+NEW_CASE = 'amdv1_iommu_test.test_iova_to_phys_length'
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(bool(os.environ.get('IOVA_SKIP_KUNIT')),
+                                 reason='IOVA_SKIP_KUNIT is set')]
+
+
+def _git(tree, *args):
+    return subprocess.run(['git', '-C', str(tree), *args], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+@pytest.fixture(scope='module')
+def checkout(series_7_2):
+    """A detached work tree of the series repository, for KUnit only."""
+    repo = pathlib.Path(series_7_2['kernel']['tree'])
+    path = debian.cache_dir() / 'kunit' / 'src'
+    if (path / '.git').exists():
+        _git(path, 'checkout', '-q', '-f', '--detach', series_7_2['kernel']['base_commit'])
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _git(repo, 'worktree', 'prune')
+        _git(repo, 'worktree', 'add', '-q', '--force', '--detach', str(path),
+             series_7_2['kernel']['base_commit'])
+    return path
+
+
+def _run(tree: pathlib.Path, commit: str, log_name: str) -> tuple[int, list, tuple, list]:
+    _git(tree, 'checkout', '-q', '-f', '--detach', commit)
+    build = debian.cache_dir() / 'kunit' / 'build'
+    build.mkdir(parents=True, exist_ok=True)
+    log = build / log_name
+    rc, seconds = kunit.run(tree, build, log, jobs=2, timeout=3600, kvm=False)
+    lines = log.read_text(errors='replace').splitlines(keepends=True)
+    status, suites = kunit.parse_suites(kunit.load_parser(tree), lines)
+    v7s = kunit.v7s_selftest(lines)
+    problems = kunit.decide(status, suites, v7s, kunit.REQUIRED, [NEW_CASE])
+    print(f'\n{log_name}: kunit.py exit {rc} in {seconds:.0f} s\n{kunit.format_counts(suites)}'
+          f'\nv7s selftest: {v7s[0]}')
+    return rc, suites, v7s, problems
+
+
+def test_base_tree_lacks_the_new_test(checkout, series_7_2):
+    """Negative control: the base passes its own suites, and the length test
+    the series adds does not exist there."""
+    rc, suites, v7s, problems = _run(checkout, series_7_2['kernel']['base_commit'],
+                                     'kunit-base.log')
+    assert problems == [f'{NEW_CASE}: required test case did not run'], problems
+    assert suites and v7s[0] == 'pass'
+
+
+def test_generated_tree_passes_every_suite(checkout, series_7_2):
+    applied = [s['commit'] for s in series_7_2['steps'] if s['status'] == 'applied']
+    rc, suites, v7s, problems = _run(checkout, applied[-1], 'kunit-series.log')
+    assert problems == [] and rc == 0, problems
+    assert sum(s.passed for s in suites) > 200
