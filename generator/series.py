@@ -173,8 +173,11 @@ def generate(opts: Options, log=print) -> dict:
         f'[{time.monotonic() - started:.0f} s]')
 
     entries = inventory.take(opts.work)
-    absent = {s.id: missing for s in manifest.steps if s.status == 'ready'
-              for missing in [steps.missing_requirements(s, opts.work)] if missing}
+    # Probes read the tree as it was before the series: what a step finds
+    # depends on the release, not on what earlier steps changed.
+    probes = {s.id: steps.missing_requirements(s, opts.work) for s in manifest.steps
+              if s.status == 'ready'}
+    absent = {step_id: missing for step_id, missing in probes.items() if missing}
     mapping, uncovered = map_inventory(entries, manifest, absent)
     log(f'inventory: {len(entries)} entries, '
         f'{sum(1 for v in mapping.values() if v[0] == "step")} converted by steps, '
@@ -201,7 +204,8 @@ def generate(opts: Options, log=print) -> dict:
             result.reason = 'not implemented yet'
             log(f'  pending  {step.id}')
             continue
-        missing = steps.missing_requirements(step, opts.work)
+        missing = (probes[step.id] if step.id in probes
+                   else steps.missing_requirements(step, opts.work))
         if missing:
             if covers:
                 raise Failure(f'step {step.id}: the tree lacks {missing[0]} yet has '

@@ -8,10 +8,11 @@
  *
  * - fn becomes fn_length and takes `size_t *length` as its last parameter;
  * - `.iova_to_phys = fn` becomes `.iova_to_phys_length = fn_length`, in
- *   named struct iommu_domain_ops and in &(const struct iommu_domain_ops){}
- *   compound literals.  spatch cannot rewrite an initialiser inside a
- *   #define body: -D init_in_macro=<MACRO> says the step rewrites it with an
- *   edit action anchored on that macro, and lets the rest go ahead;
+ *   named struct iommu_domain_ops and in &(struct iommu_domain_ops){}
+ *   compound literals (a pattern without const matches const ones too).
+ *   spatch cannot rewrite an initialiser inside a #define body:
+ *   -D init_in_macro=<MACRO> says the step rewrites it with an edit action
+ *   anchored on that macro, and lets the rest go ahead;
  * - "no translation" becomes PHYS_ADDR_MAX: `return 0;`, and 0 given to the
  *   local variable the function returns (initialiser or assignment).
  *
@@ -35,7 +36,7 @@ fn(...) { <+... \( *length = E \| f(..., length, ...) \) ...+> }
 @init_literal depends on marked@
 identifier virtual.fn;
 @@
- &(const struct iommu_domain_ops) { ..., .iova_to_phys = fn, ... }
+ &(struct iommu_domain_ops) { ..., .iova_to_phys = fn, ... }
 
 @init_named depends on marked@
 identifier virtual.fn;
@@ -95,7 +96,7 @@ parameter list PL;
 identifier virtual.fn;
 identifier newname.fnl;
 @@
- &(const struct iommu_domain_ops) { ...,
+ &(struct iommu_domain_ops) { ...,
 - .iova_to_phys = fn,
 + .iova_to_phys_length = fnl,
  ...}

@@ -103,7 +103,7 @@ del refused[:]
 @init_literal depends on setup@
 identifier virtual.fn;
 @@
- &(const struct iommu_domain_ops) { ..., .iova_to_phys = fn, ... }
+ &(struct iommu_domain_ops) { ..., .iova_to_phys = fn, ... }
 
 @init_named depends on setup@
 identifier virtual.fn;

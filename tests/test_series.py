@@ -288,3 +288,21 @@ def test_requires_match_is_checked_when_loading(tmp_path):
         path = _manifest_with(tmp_path, TOY_PROBE, TOY_PROBE + f'requires_match = {probe}\n')
         with pytest.raises(Failure, match=message):
             manifest.load(path)
+
+
+def test_probes_read_the_tree_before_the_series(fixture_tree, tmp_path):
+    # "after-toy" probes for what step toy writes: the base tree lacks it,
+    # so the step is absent although toy.c has it by the time it would run.
+    after = ('\n[[step]]\nid = "after-toy"\nsubject = "iommu/toy: x"\nbody = "b"\n'
+             'produced_by = "cocci"\nrequires_match = { file = "drivers/iommu/toy.c", '
+             "regex = 'PHYS_ADDR_MAX' }\nabsent_reason = \"not in the base tree\"\n\n"
+             '[[step.apply]]\ncocci = "tests/fixtures/series/toy_errors.cocci"\n'
+             'files = ["drivers/iommu/toy.c"]\n')
+    manifest = tmp_path / 'manifest.toml'
+    manifest.write_text(MANIFEST.read_text() + after)
+    summary = series.generate(_options(fixture_tree, tmp_path, manifest=manifest), log=_quiet)
+    steps = {s['id']: s for s in summary['steps']}
+    assert steps['toy']['status'] == 'applied'
+    assert 'PHYS_ADDR_MAX' in (tmp_path / 'work/drivers/iommu/toy.c').read_text()
+    assert steps['after-toy']['status'] == 'absent'
+    assert steps['after-toy']['reason'].startswith('not in the base tree (drivers/iommu/toy.c')

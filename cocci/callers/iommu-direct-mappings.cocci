@@ -3,7 +3,7 @@
 /// one leaf at a time: an address already mapped skips the rest of its leaf,
 /// which is mapped too.  PHYS_ADDR_MAX tells a hole from a mapping of
 /// physical address 0, so the lookup of address 1 in place of 0 goes, with
-/// its comment.
+/// its comment (trees without that workaround look up addr itself).
 //
 // Options: --no-includes
 
@@ -20,7 +20,7 @@ identifier domain, addr, end, pg_size, phys_addr, map_size, map_end;
  
 -	if (addr == end)
 -		goto map_end;
--	phys_addr = iommu_iova_to_phys(domain, addr ? addr : 1);
+-	phys_addr = iommu_iova_to_phys(domain, \( addr ? addr : 1 \| addr \));
 -	if (!phys_addr) {
 +	step = pg_size;
 +	if (addr == end)

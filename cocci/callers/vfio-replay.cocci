@@ -84,3 +84,86 @@ type T;
 )
  ...>
  }
+
+// Trees whose loops step an iova cursor to dma->iova + dma->size rather than
+// a pos offset: the same change.
+@copy_iova@
+identifier d, dma, iova, phys, size, p, i;
+@@
+ vfio_iommu_replay(...)
+ {
+ <...
+-phys = iommu_iova_to_phys(d->domain, iova);
+-if (WARN_ON(!phys)) {
++size = vfio_find_phys_run(d->domain, iova, dma->iova + dma->size - iova,
++			  &phys);
++if (WARN_ON(!size)) {
+ 	iova += PAGE_SIZE;
+ 	continue;
+ }
+-size = PAGE_SIZE;
+-p = phys + size;
+-i = iova + size;
+-while (i < dma->iova + dma->size && p == iommu_iova_to_phys(d->domain, i)) {
+-	size += PAGE_SIZE;
+-	p += PAGE_SIZE;
+-	i += PAGE_SIZE;
+-}
+ ...>
+ }
+
+@unwind_iova@
+identifier domain, dma, iova, phys, size, p, i;
+@@
+ vfio_iommu_replay(...)
+ {
+ <...
+-phys = iommu_iova_to_phys(domain->domain, iova);
+-if (!phys) {
++size = vfio_find_phys_run(domain->domain, iova,
++			  dma->iova + dma->size - iova, &phys);
++if (!size) {
+ 	iova += PAGE_SIZE;
+ 	continue;
+ }
+-size = PAGE_SIZE;
+-p = phys + size;
+-i = iova + size;
+-while (i < dma->iova + dma->size &&
+-       p == iommu_iova_to_phys(domain->domain, i)) {
+-	size += PAGE_SIZE;
+-	p += PAGE_SIZE;
+-	i += PAGE_SIZE;
+-}
+ ...>
+ }
+
+@copy_iova_decl depends on copy_iova@
+identifier copy_iova.p, copy_iova.i;
+type T;
+@@
+ vfio_iommu_replay(...)
+ {
+ <...
+(
+-T p;
+|
+-T i;
+)
+ ...>
+ }
+
+@unwind_iova_decl depends on unwind_iova@
+identifier unwind_iova.p, unwind_iova.i;
+type T;
+@@
+ vfio_iommu_replay(...)
+ {
+ <...
+(
+-T p;
+|
+-T i;
+)
+ ...>
+ }

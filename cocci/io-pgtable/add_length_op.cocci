@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Register <fn>_length as io_pgtable_ops.iova_to_phys_length next to the
- * old .iova_to_phys = <fn>, and define <fn> again as a thin wrapper that
+ * old .iova_to_phys = <fn> (initialiser or assignment), and define <fn> again as a thin wrapper that
  * maps PHYS_ADDR_MAX back to 0, so io-pgtable users that still call
  * ->iova_to_phys keep working until they are converted.
  *
@@ -19,7 +19,16 @@ expression E;
 	...
  };
 
-@depends on ops@
+// Formats that fill their io_pgtable_ops field by field (AMD v1 and v2).
+@ops_assign@
+identifier virtual.fn;
+identifier virtual.fn_length;
+expression E;
+@@
+ E.iova_to_phys = fn;
++E.iova_to_phys_length = fn_length;
+
+@depends on ops || ops_assign@
 typedef phys_addr_t;
 identifier virtual.fn;
 identifier virtual.fn_length;

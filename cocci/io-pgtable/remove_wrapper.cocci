@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Drop the io_pgtable_ops.iova_to_phys wrapper <fn> that
- * add_length_op.cocci added, and its initialiser, once every caller uses
- * ->iova_to_phys_length.
+ * add_length_op.cocci added, and its initialiser or assignment, once every
+ * caller uses ->iova_to_phys_length.
  *
  * spatch -D fn=<wrapper>
  */
@@ -16,7 +16,13 @@ expression E;
 	...
  };
 
-@depends on ops@
+@ops_assign@
+identifier virtual.fn;
+expression E;
+@@
+-E.iova_to_phys = fn;
+
+@depends on ops || ops_assign@
 typedef phys_addr_t;
 identifier virtual.fn;
 @@

@@ -6,16 +6,18 @@
  * Both tests map one block of each size of the format's pgsize_bitmap
  * ("size") at "iova" and check "iova + 42", a sub-block offset.  Now a
  * translation must also report length == size, and every "no translation"
- * check expects PHYS_ADDR_MAX instead of 0.
+ * check expects PHYS_ADDR_MAX instead of 0.  Trees whose tests also remap
+ * one smallest page ("size") of a block they partially unmapped check that
+ * page at a different physical address: it must report length == size too.
  */
 @phys@
 identifier ops;
-expression E;
+expression E, P;
 statement S;
 @@
-- if (ops->iova_to_phys(ops, E) != (E))
+- if (ops->iova_to_phys(ops, E) != P)
 + phys = ops->iova_to_phys_length(ops, E, &length);
-+ if (phys != (E) || length != size)
++ if (phys != P || length != size)
  	S
 
 @hole@
