@@ -10,11 +10,12 @@ import sys
 # cross compiler; its two parts the -m32 harness cases need do not.
 PACKAGES = {
     'series': ['coccinelle', 'git', 'make', 'gcc', 'python3', 'xz-utils', 'perl', 'ca-certificates'],
-    'test': ['python3-pytest', 'ccache', 'lib32gcc-12-dev', 'libc6-dev-i386', 'bc', 'bison', 'flex', 'libelf-dev', 'libssl-dev',
-             'cpio', 'kmod', 'rsync', 'qemu-system-x86', 'busybox-static',
-             'gcc-aarch64-linux-gnu', 'libc6-dev-arm64-cross'],
-    'check': ['gcc-arm-linux-gnueabihf', 'gcc-powerpc-linux-gnu', 'gcc-s390x-linux-gnu',
-              'gcc-riscv64-linux-gnu', 'distcc', 'python3-matplotlib'],
+    'test': ['python3-pytest', 'ccache', 'lib32gcc-12-dev', 'libc6-dev-i386', 'bc', 'bison',
+             'flex', 'libelf-dev', 'libssl-dev', 'cpio', 'kmod', 'rsync', 'qemu-system-x86', 'busybox-static',
+             'gcc-aarch64-linux-gnu', 'libc6-dev-arm64-cross', 'python3-matplotlib',
+             'libcap-dev', 'uuid-dev'],
+    'check': ['gcc-arm-linux-gnueabi', 'gcc-powerpc-linux-gnu', 'gcc-s390x-linux-gnu',
+              'gcc-riscv64-linux-gnu', 'distcc'],
     'boot': ['qemu-system-arm'],
 }
 ORDER = ['series', 'test', 'check', 'boot']
