@@ -133,8 +133,19 @@ refused.append("the leaf is an if arm with an else")
 if refused:
     cocci.include_match(False)
 
+@in_arm depends on accept disable drop_else@
+identifier virtual.fn;
+identifier leaf.v;
+expression C, E;
+position leaf.p;
+@@
+ fn(...) { <+...
+ if (C)
+ 	v@p = E;
+ ...+> }
+
 // The first rule that changes the code may still use the leaf's position.
-@arm depends on accept disable drop_else@
+@arm depends on in_arm disable drop_else@
 identifier virtual.fn;
 identifier leaf.v;
 expression leaf.S, C, E;
@@ -148,7 +159,7 @@ position leaf.p;
 +	}
  ...> }
 
-@depends on accept && !arm@
+@depends on accept && !in_arm@
 identifier virtual.fn;
 identifier leaf.v, leaf.iova;
 expression leaf.A, leaf.S;
