@@ -62,6 +62,31 @@ def series_7_2(tmp_path_factory):
 
 
 @pytest.fixture(scope='session')
+def series_6_12(tmp_path_factory):
+    """The series on Debian's linux-source-6.12 (LTS, no generic_pt),
+    generated once per test session on a branch of its own.
+
+    IOVA_SERIES_6_12=<dir with series.json> reuses a series generated
+    earlier, as IOVA_SERIES does for 7.2.
+    """
+    import json
+    import os
+    from generator import debian, kernel_tree, series
+
+    given = os.environ.get('IOVA_SERIES_6_12')
+    if given:
+        return json.loads((pathlib.Path(given) / 'series.json').read_text())
+    tree = debian.source_tree('6.12', log=lambda *_: None)
+    out = tmp_path_factory.mktemp('series-6.12')
+    branch = 'test-6.12/iova_to_phys_length/v1'
+    work = kernel_tree.work_path(debian.cache_dir(), tree, branch)
+    opts = series.Options(tree=tree, source='Debian linux-source-6.12', version=1, out=out,
+                          work=work, author='Series Test <series-test@example.org>',
+                          user_tree=False, branch=branch)
+    return series.generate(opts, log=print)
+
+
+@pytest.fixture(scope='session')
 def series_env(series_7_2):
     """IOVA_TREE / IOVA_BASE_TREE for the tests that read them: the
     generated 7.2 tree and its base, unless the caller set them."""
