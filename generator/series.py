@@ -102,9 +102,11 @@ def _design(manifest: Manifest, results: list[StepResult]) -> str:
     """Per group of steps: its title with patch numbers and its text.
 
     A group starts at its "first" step, or at the next applied one when
-    that step is absent or pending on this tree.
+    that step is absent or pending on this tree.  Its text is followed by
+    the text of each of its items one of whose "when" steps is applied.
     """
     starts = {g['first']: g for g in manifest.groups}
+    applied = {r.id for r in results if r.status == 'applied'}
     sections, opening, number = [], None, 0
     for r in results:
         opening = starts.get(r.id, opening)
@@ -113,7 +115,11 @@ def _design(manifest: Manifest, results: list[StepResult]) -> str:
         number += 1
         if opening or not sections:
             group = opening or {'title': 'Steps'}
-            sections.append({'title': group['title'], 'text': group.get('text', '').strip('\n'),
+            # An item of the group describes steps only some trees get.
+            texts = [group.get('text', '')] + [item['text'] for item in group.get('item', ())
+                                               if applied & set(item.get('when', ()))]
+            sections.append({'title': group['title'],
+                             'text': '\n'.join(t.strip('\n') for t in texts if t.strip('\n')),
                              'first': number, 'last': number})
             opening = None
         sections[-1]['last'] = number

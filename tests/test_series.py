@@ -306,3 +306,17 @@ def test_probes_read_the_tree_before_the_series(fixture_tree, tmp_path):
     assert 'PHYS_ADDR_MAX' in (tmp_path / 'work/drivers/iommu/toy.c').read_text()
     assert steps['after-toy']['status'] == 'absent'
     assert steps['after-toy']['reason'].startswith('not in the base tree (drivers/iommu/toy.c')
+
+
+def test_design_group_items_follow_the_steps_applied():
+    from generator import manifest
+    groups = ({'first': 'a', 'title': 'A', 'text': '- always',
+               'item': [{'when': ['b'], 'text': '- only with b\n'},
+                        {'when': ['x', 'c'], 'text': '- with x or c'}]},)
+    m = manifest.Manifest('s', 't', MANIFEST, '1', (), (), {}, groups)
+    results = [series.StepResult('a', 'x', 'cocci', 'applied'),
+               series.StepResult('b', 'x', 'cocci', 'absent'),
+               series.StepResult('c', 'x', 'cocci', 'applied')]
+    assert series._design(m, results) == 'A (patches 1-2):\n- always\n- with x or c'
+    results[1].status = 'applied'
+    assert series._design(m, results) == 'A (patches 1-3):\n- always\n- only with b\n- with x or c'
