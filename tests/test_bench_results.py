@@ -123,3 +123,22 @@ def test_vfio_lines_are_named_by_backing():
         'bench vfio backing=4K size=4096 rep=0 map_ns=1 unmap_ns=2\n'
         'bench vfio done failures=0\n', 'vfio')
     assert list(cases) == ['4K'] and cases['4K']['unmap_ns'] == [2] and not errors
+
+
+def test_merge_pools_timings_of_boots_and_keeps_their_errors():
+    one = results.parse_kmod(kmod_text())
+    two = results.parse_kmod(kmod_text(extra='iova_bench: error fmt=v7s leaf=4096 x'))
+    merged = results.merge([one, two])
+    assert merged.reps == one.reps + two.reps and merged.done
+    assert len(merged.cases) == len(one.cases)
+    assert merged.cases[0].ns == one.cases[0].ns + two.cases[0].ns
+    assert merged.errors == ['fmt=v7s leaf=4096 x']
+
+
+def test_merge_reports_boots_that_walked_differently():
+    good = results.parse_kmod(kmod_text())
+    odd = results.parse_kmod(kmod_text(walks_new=3))
+    merged = results.merge([good, odd])
+    assert any('in one boot' in e for e in merged.errors)
+    unfinished = results.merge([good, results.parse_kmod(kmod_text(done=False))])
+    assert not unfinished.done

@@ -1,10 +1,12 @@
 """python3 -m ci.bench: run the three sections, write results.json,
 bench.md and bench.png, print the tables. Exit 0 when every section ran
-and every walk count held, 1 otherwise, 2 on a build failure."""
+and every walk count held, 1 otherwise, 2 on a bad series or a build
+failure."""
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -15,6 +17,7 @@ from . import guest, kernel, report, results, tool
 
 HERE = Path(__file__).resolve().parent
 SECTIONS = ('walks', 'e2e', 'tool')
+LABELS = ('before', 'after')
 
 
 def load_series(series: Path) -> dict:
@@ -59,44 +62,113 @@ def e2e_section(before_text: str, after_text: str) -> dict:
     return section
 
 
-def pinning_notes(e2e: dict, walks: dict | None) -> list[str]:
-    """Where the unmap time goes: the walk share, estimated from the
-    in-kernel per-walk cost of the format the machine uses (vtdss for
-    intel-iommu's second stage, amdv1 for the mock domains)."""
+def pinning_notes(e2e: dict) -> list[str]:
+    """Where the unmap time goes, from the measurements themselves: pinning
+    and unpinning are the same code before and after, so the unmap time
+    the generated kernel saves is the walking it no longer does; the map
+    (pinning, no walk at all) is the control for drift between boots."""
     notes = []
-    if not walks:
-        return notes
-    per_walk = {}
-    for r in walks['rows']:
-        if r['before_old'] and r['leaf'] == 4096:
-            per_walk[r['fmt']] = r['before_old']['ns']['median'] / r['before_old']['walks']
-    for kind, fmt in (('vfio', 'vtdss'), ('iommufd', 'amdv1')):
+    for kind in ('vfio', 'iommufd'):
         for r in e2e.get(kind, []):
-            b = r['before']
-            if not b or fmt not in per_walk:
+            b, a = r['before'], r['after']
+            if not b or not a:
                 continue
-            walk_ns = b['size'] / 4096 * per_walk[fmt]
-            unmap = b['unmap_ns']['median']
-            notes.append(
-                f'{kind} {r["case"]}: {b["size"] // 4096:,} per-page walks at about '
-                f'{per_walk[fmt]:.0f} ns ({fmt}, section 1) are about {walk_ns / 1e6:.1f} ms of '
-                f'the {unmap / 1e6:.1f} ms unmap before ({100 * walk_ns / max(unmap, 1):.0f}%); '
-                f'the map (pinning) takes {b["map_ns"]["median"] / 1e6:.1f} ms.')
+            unmap_b, unmap_a = b['unmap_ns']['median'], a['unmap_ns']['median']
+            map_b, map_a = b['map_ns']['median'], a['map_ns']['median']
+            saved = unmap_b - unmap_a
+            what = (f'{kind} {r["case"]}: unmap {unmap_b / 1e6:.2f} -> {unmap_a / 1e6:.2f} ms, '
+                    f'map (pinning, no walk) {map_b / 1e6:.2f} -> {map_a / 1e6:.2f} ms: ')
+            if saved > 0.5 * unmap_b:
+                what += (f'walking was {100 * saved / unmap_b:.0f}% of the unmap before; '
+                         f'the rest, and the map, is pinning and unpinning.')
+            else:
+                what += ('the leaves are as small as the pages here, so both kernels walk '
+                         'alike and pinning/unpinning dominates; the difference is within '
+                         'the drift the map column shows.')
+            notes.append(what)
     return notes
 
 
-def boot_tree(label: str, built: kernel.Built, params: guest.Params, out: Path,
-              timeout: int, accel: str, log) -> tuple[guest.Run, dict]:
-    log(f'ci.bench: booting the {label} kernel ({built.tree}) under {accel}')
-    run = guest.boot(built.image, built.initramfs, params, out / 'logs' / f'guest-{label}',
-                     timeout, accel)
+def boot_once(label: str, n: int, built: kernel.Built, params: guest.Params, out: Path,
+              args, log) -> tuple[dict[str, tuple[str, int]], dict]:
+    log(f'ci.bench: booting the {label} kernel, round {n + 1}, under {args.accel}')
+    load = os.getloadavg()[0]
+    run = guest.boot(built.image, built.initramfs, params,
+                     out / 'logs' / f'guest-{label}-{n + 1}', args.timeout, args.accel)
     found = results.sections(run.results)
-    status = {'accel': accel, 'seconds': run.seconds, 'timed_out': run.timed_out, 'exit_code': run.exit_code,
-              'finished': '@@@ DONE' in run.results,
+    status = {'label': label, 'round': n + 1, 'tree': str(built.tree), 'accel': args.accel,
+              'seconds': run.seconds, 'load': round(load, 1), 'timed_out': run.timed_out,
+              'exit_code': run.exit_code, 'finished': '@@@ DONE' in run.results,
               'sections': {name: rc for name, (_, rc) in found.items()},
               'env': found.get('env', ('', 0))[0].strip().splitlines()}
-    log(f'ci.bench: {label}: {status["sections"]} in {run.seconds:.0f} s')
-    return run, status
+    log(f'ci.bench: {label} round {n + 1}: {status["sections"]} in {run.seconds:.0f} s')
+    return found, status
+
+
+def build_and_boot(args, series: dict, out: Path, log):
+    """Build the base and the generated kernel, then boot them in turn
+    (before, after, before, after, ...) so that drift of the shared host
+    hits both alike. (build figures, per-label list of section dicts,
+    boot statuses)."""
+    from ci.boot import run as boot_run
+    worktree = Path(series['worktree'])
+    base = boot_run.resolve_base(worktree, series['kernel']['base_commit'])
+    sections = tuple(s for s, wanted in (('kmod', 'walks' in args.sections),
+                                         ('vfio', 'e2e' in args.sections),
+                                         ('iommufd', 'e2e' in args.sections)) if wanted)
+    params = guest.Params(sections, args.range_mb, args.size_mb, args.reps)
+    builds, built = {}, {}
+    for label, tree in zip(LABELS, (base, worktree)):
+        log(f'ci.bench: building the {label} kernel from {tree}')
+        built[label] = kernel.build(tree, out / 'logs' / f'build-{label}.log')
+        builds[label] = {'tree': str(tree), 'kernel_seconds': built[label].kernel_seconds,
+                         'kernel_cpu_seconds': built[label].kernel_cpu_seconds}
+        log(f'ci.bench: {label} kernel built in {built[label].kernel_seconds:.0f} s wall, '
+            f'{built[label].kernel_cpu_seconds or 0:.0f} s CPU')
+    found: dict[str, list] = {label: [] for label in LABELS}
+    statuses = []
+    for n in range(args.rounds):
+        for label in LABELS:
+            sections_found, status = boot_once(label, n, built[label], params, out, args, log)
+            found[label].append(sections_found)
+            statuses.append(status)
+    return builds, found, statuses
+
+
+def kernel_sections(args, series: dict, out: Path, data: dict, failures: list[str],
+                    log) -> None:
+    """Sections 1 and 2 from the boots of both kernels."""
+    data['kernel_builds'], found, data['boots'] = build_and_boot(args, series, out, log)
+    for status in data['boots']:
+        if not status['finished']:
+            failures.append(f'the {status["label"]} guest, round {status["round"]}, '
+                            f'did not finish')
+    text = lambda label, name: [f.get(name, ('', 0))[0] for f in found[label]]
+    if 'walks' in args.sections:
+        runs = {label: [results.parse_kmod(t) for t in text(label, 'kmod')]
+                for label in LABELS}
+        try:
+            for label in LABELS:
+                for run in runs[label]:
+                    results.check_invariant(run)
+            before, after = (results.merge(runs[label]) for label in LABELS)
+            if not after.length_op:
+                failures.append('the generated kernel has no iommu_iova_to_phys_length()')
+            data['walks'] = walks_section(before, after, (
+                '(a) before: the base kernel; (a) and (b) after: the generated kernel '
+                '(where it has dropped the old op, (a) is the new op called once per page). '
+                'io-pgtable formats are called through io_pgtable_ops, generic_pt ones '
+                f'through iommu_iova_to_phys[_length](). {args.rounds} boots of each kernel, '
+                f'alternating, {args.reps} repetitions each. QEMU {args.accel.upper()}: '
+                'compare columns with each other, not with native figures.'))
+        except results.InvariantError as err:
+            failures.append(f'walk count: {err}')
+    if 'e2e' in args.sections:
+        joined = {label: ''.join(text(label, 'vfio') + text(label, 'iommufd'))
+                  for label in LABELS}
+        data['e2e'] = e2e_section(joined['before'], joined['after'])
+        data['e2e']['notes'] = pinning_notes(data['e2e'])
+        failures += data['e2e']['errors']
 
 
 def parse_args(argv):
@@ -109,7 +181,10 @@ def parse_args(argv):
                          'section 3 audit only, no kernel build')
     ap.add_argument('--sections', default=None,
                     help=f'comma separated subset of {",".join(SECTIONS)}')
-    ap.add_argument('--reps', type=int, default=None, help='repetitions (default 7; smoke 1)')
+    ap.add_argument('--reps', type=int, default=None,
+                    help='repetitions per boot (default 4; smoke 1)')
+    ap.add_argument('--rounds', type=int, default=3,
+                    help='boots of each kernel, alternating before/after (default 3)')
     ap.add_argument('--range-mb', type=int, default=None,
                     help='IOVA range each walk case traverses (default 1024; smoke 4)')
     ap.add_argument('--size-mb', type=int, default=1024, help='end-to-end mapping size')
@@ -130,9 +205,11 @@ def parse_args(argv):
         if s not in SECTIONS:
             ap.error(f'unknown section {s}')
     if args.reps is None:
-        args.reps = 1 if args.smoke else 7
+        args.reps = 1 if args.smoke else 4
     if args.range_mb is None:
         args.range_mb = 4 if args.smoke else 1024
+    if args.rounds < 1:
+        ap.error('--rounds must be at least 1')
     return args
 
 
@@ -151,8 +228,9 @@ def main(argv: list[str] | None = None) -> int:
     data: dict = {'series': {'dir': str(series_dir), 'worktree': series['worktree'],
                              'base_commit': series['kernel'].get('base_commit')},
                   'smoke': args.smoke, 'sections': list(args.sections),
-                  'params': {'reps': args.reps, 'range_mb': args.range_mb,
-                             'size_mb': args.size_mb}}
+                  'params': {'reps': args.reps, 'rounds': args.rounds,
+                             'range_mb': args.range_mb, 'size_mb': args.size_mb,
+                             'accel': args.accel}}
     failures: list[str] = []
 
     if args.smoke and 'walks' in args.sections:
@@ -167,33 +245,10 @@ def main(argv: list[str] | None = None) -> int:
             failures.append(f'walk count: {err}')
     elif not args.smoke and {'walks', 'e2e'} & set(args.sections):
         try:
-            data['kernel_builds'], boots = boot_both(args, series, out, log)
+            kernel_sections(args, series, out, data, failures, log)
         except kernel.BuildError as err:
             print(f'ci.bench: {err}', file=sys.stderr)
             return 2
-        data['boots'] = {k: v[1] for k, v in boots.items()}
-        for label, (_, status) in boots.items():
-            if not status['finished']:
-                failures.append(f'the {label} guest did not finish ({status})')
-        texts = {label: results.sections(run.results) for label, (run, _) in boots.items()}
-        if 'walks' in args.sections:
-            before = results.parse_kmod(texts['before'].get('kmod', ('', 0))[0])
-            after = results.parse_kmod(texts['after'].get('kmod', ('', 0))[0])
-            note = ('(a) before: the base kernel; (a) and (b) after: the generated kernel. '
-                    'io-pgtable formats through io_pgtable_ops, generic_pt through '
-                    'iommu_iova_to_phys[_length]().')
-            if not after.length_op:
-                failures.append('the generated kernel has no iommu_iova_to_phys_length()')
-            try:
-                data['walks'] = walks_section(before, after, note)
-            except results.InvariantError as err:
-                failures.append(f'walk count: {err}')
-        if 'e2e' in args.sections:
-            text = lambda label: ''.join(texts[label].get(k, ('', 0))[0]
-                                         for k in ('vfio', 'iommufd'))
-            data['e2e'] = e2e_section(text('before'), text('after'))
-            data['e2e']['notes'] = pinning_notes(data['e2e'], data.get('walks'))
-            failures += data['e2e']['errors']
 
     if 'tool' in args.sections:
         kernel_args = (['--kernel', str(args.tool_kernel)] if args.tool_kernel
@@ -213,26 +268,3 @@ def main(argv: list[str] | None = None) -> int:
     for failure in failures:
         print(f'ci.bench: FAIL: {failure}', file=sys.stderr)
     return 1 if failures else 0
-
-
-def boot_both(args, series: dict, out: Path, log):
-    """Build the base and the generated kernel, boot each once with the
-    same parameters; (build figures, boots)."""
-    from ci.boot import run as boot_run
-    worktree = Path(series['worktree'])
-    base = boot_run.resolve_base(worktree, series['kernel']['base_commit'])
-    sections = tuple(s for s, wanted in (('kmod', 'walks' in args.sections),
-                                         ('vfio', 'e2e' in args.sections),
-                                         ('iommufd', 'e2e' in args.sections)) if wanted)
-    params = guest.Params(sections, args.range_mb, args.size_mb, args.reps)
-    builds, built = {}, {}
-    for label, tree in (('before', base), ('after', worktree)):
-        log(f'ci.bench: building the {label} kernel from {tree}')
-        built[label] = kernel.build(tree, out / 'logs' / f'build-{label}.log')
-        builds[label] = {'tree': str(tree), 'kernel_seconds': built[label].kernel_seconds,
-                         'kernel_cpu_seconds': built[label].kernel_cpu_seconds}
-        log(f'ci.bench: {label} kernel built in {built[label].kernel_seconds:.0f} s wall, '
-            f'{built[label].kernel_cpu_seconds or 0:.0f} s CPU')
-    boots = {label: boot_tree(label, built[label], params, out, args.timeout, args.accel, log)
-             for label in ('before', 'after')}
-    return builds, boots

@@ -45,7 +45,9 @@ def walks_markdown(rows: list[dict], range_bytes: int, reps: int) -> list[str]:
 
 
 def e2e_markdown(title: str, rows: list[dict]) -> list[str]:
-    lines = [f'{title}: milliseconds, median (min-max).', '',
+    n = max((r[k]['unmap_ns']['n'] for r in rows for k in ('before', 'after') if r[k]),
+            default=0)
+    lines = [f'{title}: milliseconds, median (min-max) of {n} repetitions.', '',
              '| case | size | map before | map after | unmap before | unmap after '
              '| unmap ratio |',
              '|---|---|---:|---:|---:|---:|---:|']

@@ -94,6 +94,34 @@ def parse_kmod(text: str, tag: str = 'iova_bench:') -> KmodRun:
     return run
 
 
+def merge(runs: list[KmodRun]) -> KmodRun:
+    """One run of several boots of the same kernel: each case's timings
+    pooled, every error kept, done only if every boot finished. Walk
+    counts must agree between boots (they are checked per boot first)."""
+    if not runs:
+        return KmodRun()
+    first = runs[0]
+    merged = KmodRun(first.range, sum(r.reps for r in runs), first.page, first.length_op,
+                     skips=list(first.skips), done=all(r.done for r in runs))
+    index: dict[tuple[str, int, str], WalkCase] = {}
+    for run in runs:
+        merged.errors += run.errors
+        if (run.range, run.page, run.length_op) != (first.range, first.page, first.length_op):
+            merged.errors.append('boots of one kernel disagree on range, page or length op')
+        for case in run.cases:
+            key = (case.fmt, case.leaf, case.method)
+            if key not in index:
+                index[key] = WalkCase(case.fmt, case.leaf, case.method, case.op,
+                                      case.walks, case.expected, [])
+                merged.cases.append(index[key])
+            elif index[key].walks != case.walks:
+                merged.errors.append(f'{case.fmt} leaf {case.leaf} {case.method}: '
+                                     f'{index[key].walks} walks in one boot, {case.walks} '
+                                     'in another')
+            index[key].ns += case.ns
+    return merged
+
+
 def expected_walks(run: KmodRun, case: WalkCase) -> int:
     """One walk per page the old way, one per leaf entry the new way."""
     step = run.page if case.method == 'old' else case.leaf
