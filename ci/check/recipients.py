@@ -8,16 +8,21 @@ the To:/Cc: headers, so the files end up the same.
 
 from __future__ import annotations
 
+import os
 import pathlib
 import subprocess
 
 GET_MAINTAINER = ['--nogit', '--nogit-fallback', '--nogit-chief-penguins', '--norolestats']
+# get_maintainer.pl lists entries of equal rank in perl hash order, which
+# perl randomises per run: a fixed seed makes re-runs write the same headers.
+PERL_ENV = {'PERL_HASH_SEED': '0', 'PERL_PERTURB_KEYS': '0'}
 
 
 def get_maintainer(tree: pathlib.Path, patch: pathlib.Path) -> tuple[list[str], list[str]]:
     def run(extra: str) -> list[str]:
         proc = subprocess.run(['perl', str(tree / 'scripts/get_maintainer.pl'), *GET_MAINTAINER,
-                               extra, str(patch)], cwd=tree, capture_output=True, text=True)
+                               extra, str(patch)], cwd=tree, capture_output=True, text=True,
+                              env=dict(os.environ, **PERL_ENV))
         if proc.returncode != 0:
             raise RuntimeError(f'get_maintainer.pl {patch.name}: {proc.stderr.strip()[-300:]}')
         return [line.strip() for line in proc.stdout.splitlines() if line.strip()]
