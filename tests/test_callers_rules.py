@@ -30,7 +30,9 @@ EXPECT = {
     'callers-iommufd-pages': ('batch_from_domain', [r'batch_add_pfn_num\(batch, PHYS_PFN\(phys - page_offset\)',
                               r'iommu_iova_to_phys_length\(domain, iova, &length\)'],
                               [r'iommu_iova_to_phys\(', r'would be nice']),
-    'callers-vfio-unmap': ('vfio_unmap_unpin', [r'vfio_find_phys_run\(domain->domain, iova,\s+dma->size - pos, &phys\)',
+    # Trees of 6.12's shape step an iova cursor and keep one-page runs for fgsp
+    'callers-vfio-unmap': ('vfio_unmap_unpin', [r'vfio_find_phys_run\(domain->domain, iova,\s+(dma->size - pos, '
+                           r'|domain->fgsp \? PAGE_SIZE : end - iova,\s+)&phys\)',
                            r'WARN_ON\(!len\)'], [r'iommu_iova_to_phys\(', r'phys_addr_t phys, next']),
     'callers-vfio-replay': ('vfio_iommu_replay', [r'vfio_find_phys_run\(d->domain, iova,',
                             r'vfio_find_phys_run\(domain->domain, iova,', r'WARN_ON\(!size\)'],
@@ -49,6 +51,16 @@ EXPECT = {
     'callers-qcom-debug': ('qcom_smmu_context_fault',
                            [r'phys_soft = ops->iova_to_phys_length\(ops, cfi\.iova, &leaf_len\);',
                             r'if \(phys_soft == PHYS_ADDR_MAX\)'], [r'->iova_to_phys\(', r'!phys_soft']),
+    # Variants for trees of 6.12's shape (issue 11), tested with
+    # CALLERS_BASE_TREE=<a 6.12 tree>; on a 7.2 tree their probes fail.
+    'callers-iommufd-pages-batch_add_pfn': ('batch_from_domain',
+                                            [r'batch_add_pfn\(batch, pfn \+ i\)',
+                                             r'iommu_iova_to_phys_length\(domain, iova, &length\)'],
+                                            [r'iommu_iova_to_phys\(', r'would be nice']),
+    'callers-iommu-direct-mappings-addr0': ('iommu_create_device_direct_mappings',
+                                            [r'iommu_iova_to_phys_length\(domain, addr,\s+&length\)',
+                                             r'phys_addr == PHYS_ADDR_MAX', r'addr \+= step'],
+                                            [r'iommu_iova_to_phys\(']),
     'callers-iommufd-selftest': ('iommufd_test_md_check_pa',
                                  [r'iova_to_phys_length\(&mock->domain,\s+iova,\s+&io_length\)',
                                   r'io_length < page_size'], [r'->iova_to_phys\(']),
@@ -77,6 +89,9 @@ def applied(step, tmp_path, move=False):
     """(base text, converted text) of the step's file, applied to a copy."""
     if not (BASE / step.requires[0]).is_file():
         pytest.skip(f'no kernel tree at {BASE} (set CALLERS_BASE_TREE)')
+    missing = steps.missing_requirements(step, BASE)
+    if missing:
+        pytest.skip(f'{step.id} is for trees of another shape: {BASE} lacks {missing[0]}')
     tree = tmp_path / 'tree'
     (file,) = step_files(step)
     dest = tree / file
@@ -94,7 +109,7 @@ def applied(step, tmp_path, move=False):
                     'commit', '-q', '-m', 'base'], check=True)
     # Steps of one file go on in series order: replay needs the unmap step
     for earlier in CALLERS[:CALLERS.index(step)]:
-        if step_files(earlier) == [file]:
+        if step_files(earlier) == [file] and not steps.missing_requirements(earlier, BASE):
             steps.apply(earlier, tree)
     before = dest.read_text()
     steps.apply(step, tree)
