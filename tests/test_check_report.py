@@ -38,7 +38,7 @@ def _data(**over):
         'checkpatch': {'patches': 3, 'failing': [], 'allowed': [], 'stale': [], 'crashed': []},
         'coverage': {'enabled': True, 'arches': ['x86_64', 'arm'], 'covered': 9, 'total': 10,
                      'uncovered': [{'step': 'core', 'file': 'include/linux/iommu.h',
-                                    'line': 1300, 'text': '\treturn false;',
+                                    'line': 1300, 'text': '\treturn a->b | c;',
                                     'reason': 'under 1228: #else (of 343: #ifdef CONFIG_IOMMU_API)'}]},
         'range_diff': {'file': 'range-diff-v1-v2.txt', 'against': 'v1'},
         'recipients': None,
@@ -64,6 +64,7 @@ def test_markdown_matrix_marks_exactly_the_failing_cell():
     assert '**Result: FAIL**' in md
     assert '[range-diff-v1-v2.txt](range-diff-v1-v2.txt) against v1' in md
     assert '`include/linux/iommu.h:1300`' in md and 'CONFIG_IOMMU_API' in md
+    assert '`return a->b \\| c;`' in md
     assert '| x86_64: bisect | 100.0 |' in md
 
 

@@ -54,6 +54,11 @@ def _md_escape(text: str) -> str:
     return text.replace('|', '\\|').replace('<', '&lt;').replace('>', '&gt;')
 
 
+def _md_code(text: str) -> str:
+    """A code span inside a table cell: entities would show literally there."""
+    return '`' + text.replace('`', "'").replace('|', '\\|') + '`'
+
+
 def markdown(data: dict) -> str:
     s = data['series']
     arches = data['arches']
@@ -105,7 +110,7 @@ def markdown(data: dict) -> str:
         for arch, step, cell in details:
             lines.append(f'- **{arch} {step}** ([log]({cell["log"]})){": " + cell["note"] if cell["note"] else ""}')
             for e in cell.get('errors', []) + cell.get('new_warnings', []):
-                lines.append(f'  - `{e}`')
+                lines.append(f'  - {_md_code(e)}')
     lines += ['', '## checkpatch --strict', '']
     cp = data.get('checkpatch')
     if cp:
@@ -127,8 +132,9 @@ def markdown(data: dict) -> str:
         if cov['uncovered']:
             lines += ['', '| step | line | text | why not compiled |', '|---|---|---|---|']
             for u in cov['uncovered']:
-                lines.append(f'| {_md_escape(u["step"])} | `{u["file"]}:{u["line"]}` | '
-                             f'`{_md_escape(u["text"].strip()[:60])}` | {_md_escape(u["reason"])} |')
+                where = f'{u["file"]}:{u["line"]}'
+                lines.append(f'| {_md_escape(u["step"])} | {_md_code(where)} | '
+                             f'{_md_code(u["text"].strip()[:60])} | {_md_escape(u["reason"])} |')
     else:
         lines.append('not run' + (' (--quick)' if data.get('quick') else ''))
     lines += ['', '## Range-diff', '']
