@@ -7,6 +7,7 @@
 #   make check  [OUT=<series dir>] [PREV=<previous series dir or branch>]
 #   make kunit  [OUT=<series dir>]
 #   make boot   [OUT=<series dir>] [ARCH=x86_64|arm64]
+#   make bench  [OUT=<series dir>] [CHECK_REPORT=<check.json>]
 #   make ci-full    everything above, full matrices (hours on 2 cores)
 
 PYTHON ?= /usr/bin/python3
@@ -28,7 +29,8 @@ series_tree = $(call series_field,worktree)
 series_base = $(call series_field,kernel["base_commit"])
 ARCH ?= x86_64
 
-.PHONY: series test audit inventory deps-series deps-test ci-full check kunit boot have-series
+.PHONY: series test audit inventory deps-series deps-test ci-full check kunit boot bench \
+	have-series
 
 deps-%:
 	@$(PYTHON) -m generator deps $*
@@ -60,7 +62,12 @@ boot: deps-boot have-series
 	$(PYTHON) -m ci.boot --tree "$(series_tree)" --arch $(ARCH) --base $(series_base) \
 		--out "$(SERIES)/boot"
 
+bench: deps-test have-series
+	$(PYTHON) -m ci.bench --series "$(SERIES)" --out "$(SERIES)/bench" \
+		$(if $(CHECK_REPORT),--check-report "$(CHECK_REPORT)")
+
 ci-full: series
 	$(MAKE) check kunit
+	$(MAKE) bench CHECK_REPORT="$(SERIES)/check.json"
 	$(MAKE) boot ARCH=x86_64
 	$(MAKE) boot ARCH=arm64

@@ -80,3 +80,16 @@ def test_no_leftover_op_once_every_step_is_ready(series_7_2):
     left = [e for e in inventory.take(pathlib.Path(series_7_2['worktree']))
             if e.kind in ('implementer', 'op-call', 'macro-implementer')]
     assert left == []
+
+
+def test_every_patch_is_checkpatch_clean(series_7_2):
+    """The quick part of `make check`: the base tree's checkpatch.pl --strict
+    on every patch; an ERROR fails, a WARNING or CHECK unless the reviewed
+    ci/check/checkpatch-allow.toml allows it."""
+    from ci.check import checkpatch
+    out = pathlib.Path(series_7_2['out'])
+    patches = [(s['id'], out / s['patch']) for s in series_7_2['steps'] if s['status'] == 'applied']
+    findings, crashed = checkpatch.run(pathlib.Path(series_7_2['kernel']['tree']), patches)
+    result = checkpatch.judge(findings, checkpatch.load_allow(), crashed)
+    assert result.ok, '\n'.join([f'{f.step}: {f.level}:{f.type}: {f.message} ({f.where()})'
+                                 for f in result.failing] + result.crashed)
