@@ -23,10 +23,10 @@ series_args = $(tree_args) --version $(V) $(if $(OUT),--out "$(OUT)") \
 # The series the series-consuming targets read: OUT, else the newest
 # out/<release>/v$(V) that `make series` wrote.
 SERIES = $(or $(OUT),$(lastword $(sort $(wildcard out/*/v$(V)))))
-series_field = $$($(PYTHON) -c 'import json,sys; d=json.load(open(sys.argv[1])); \
-	print(eval(sys.argv[2], {}, d))' "$(SERIES)/series.json" '$(1)')
-series_tree = $(call series_field,worktree)
-series_base = $(call series_field,kernel["base_commit"])
+series_json = $$($(PYTHON) -c 'import json,sys; d=json.load(open(sys.argv[1])); \
+	print(d$(1))' "$(SERIES)/series.json")
+series_tree = $(call series_json,["worktree"])
+series_base = $(call series_json,["kernel"]["base_commit"])
 ARCH ?= x86_64
 
 .PHONY: series test audit inventory deps-series deps-test ci-full check kunit boot bench \

@@ -37,53 +37,38 @@ def pytest_unconfigure(config):
               f' ({_counts["skipped"]} skipped)')
 
 
-@pytest.fixture(scope='session')
-def series_7_2(tmp_path_factory):
-    """The 7.2 series, generated once per test session.
-
-    IOVA_SERIES=<dir with series.json> reuses a series generated earlier
-    (for quick local iterations); CI always generates afresh.
-    """
+def _series(tmp_path_factory, kver: str, reuse_var: str, branch: str) -> dict:
+    """Generate the series on Debian's linux-source-<kver> once per test
+    session, on a branch of its own (not the one `make series` makes).
+    <reuse_var>=<dir with series.json> reuses a series generated earlier,
+    for quick local iterations; CI always generates afresh."""
     import json
     import os
     from generator import debian, kernel_tree, series
 
-    given = os.environ.get('IOVA_SERIES')
+    given = os.environ.get(reuse_var)
     if given:
         return json.loads((pathlib.Path(given) / 'series.json').read_text())
-    tree = debian.source_tree('7.2', log=lambda *_: None)
-    out = tmp_path_factory.mktemp('series-7.2')
-    branch = 'test/iova_to_phys_length/v1'     # not the branch `make series` makes
+    tree = debian.source_tree(kver, log=lambda *_: None)
+    out = tmp_path_factory.mktemp(f'series-{kver}')
     work = kernel_tree.work_path(debian.cache_dir(), tree, branch)
-    opts = series.Options(tree=tree, source='Debian linux-source-7.2', version=1, out=out,
+    opts = series.Options(tree=tree, source=f'Debian linux-source-{kver}', version=1, out=out,
                           work=work, author='Series Test <series-test@example.org>',
                           user_tree=False, branch=branch)
     return series.generate(opts, log=print)
+
+
+@pytest.fixture(scope='session')
+def series_7_2(tmp_path_factory):
+    """The 7.2 series (IOVA_SERIES reuses one)."""
+    return _series(tmp_path_factory, '7.2', 'IOVA_SERIES', 'test/iova_to_phys_length/v1')
 
 
 @pytest.fixture(scope='session')
 def series_6_12(tmp_path_factory):
-    """The series on Debian's linux-source-6.12 (LTS, no generic_pt),
-    generated once per test session on a branch of its own.
-
-    IOVA_SERIES_6_12=<dir with series.json> reuses a series generated
-    earlier, as IOVA_SERIES does for 7.2.
-    """
-    import json
-    import os
-    from generator import debian, kernel_tree, series
-
-    given = os.environ.get('IOVA_SERIES_6_12')
-    if given:
-        return json.loads((pathlib.Path(given) / 'series.json').read_text())
-    tree = debian.source_tree('6.12', log=lambda *_: None)
-    out = tmp_path_factory.mktemp('series-6.12')
-    branch = 'test-6.12/iova_to_phys_length/v1'
-    work = kernel_tree.work_path(debian.cache_dir(), tree, branch)
-    opts = series.Options(tree=tree, source='Debian linux-source-6.12', version=1, out=out,
-                          work=work, author='Series Test <series-test@example.org>',
-                          user_tree=False, branch=branch)
-    return series.generate(opts, log=print)
+    """The 6.12 LTS series, no generic_pt (IOVA_SERIES_6_12 reuses one)."""
+    return _series(tmp_path_factory, '6.12', 'IOVA_SERIES_6_12',
+                   'test-6.12/iova_to_phys_length/v1')
 
 
 @pytest.fixture(scope='session')
