@@ -12,6 +12,7 @@ sys.path.insert(0, str(REPO / 'tests'))
 import kernel_fixture  # noqa: E402
 
 _counts = {}
+_figures = []
 
 
 @pytest.fixture
@@ -23,7 +24,18 @@ def pytest_configure(config):
     config.addinivalue_line('markers', 'slow: builds or boots a kernel (minutes)')
 
 
+@pytest.fixture(scope='session')
+def figures():
+    """figures(text): a measured figure (KUnit counts, timings) that the
+    run prints at its end, where pytest's capture would otherwise hide it."""
+    return _figures.append
+
+
 def pytest_terminal_summary(terminalreporter):
+    if _figures:
+        terminalreporter.write_sep('-', 'figures')
+        for text in _figures:
+            terminalreporter.write_line(text)
     stats = terminalreporter.stats
     _counts.update(passed=len(stats.get('passed', [])),
                    failed=len(stats.get('failed', [])) + len(stats.get('error', [])),
@@ -55,7 +67,11 @@ def _series(tmp_path_factory, kver: str, reuse_var: str, branch: str) -> dict:
     opts = series.Options(tree=tree, source=f'Debian linux-source-{kver}', version=1, out=out,
                           work=work, author='Series Test <series-test@example.org>',
                           user_tree=False, branch=branch)
-    return series.generate(opts, log=print)
+    result = series.generate(opts, log=print)
+    applied = sum(s['status'] == 'applied' for s in result['steps'])
+    _figures.append(f'series on {result["kernel"]["release"]}: {applied} patches, '
+                    f'generated in {result["seconds"]:.0f} s')
+    return result
 
 
 @pytest.fixture(scope='session')

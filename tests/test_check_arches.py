@@ -44,3 +44,15 @@ def test_every_arch_has_a_fragment_that_asks_for_its_drivers(name):
               'riscv': {'CONFIG_RISCV_IOMMU'}}[name]
     assert expect <= enabled
     assert want['CONFIG_WERROR'] == 'n'
+
+
+def test_kconfig_symbols_are_the_tree_own(tmp_path):
+    """A fragment symbol that the tree does not define (GENERIC_PT on 6.12)
+    is told apart from one it defines: config and menuconfig, any Kconfig*."""
+    (tmp_path / 'drivers/iommu').mkdir(parents=True)
+    (tmp_path / 'drivers/iommu/Kconfig').write_text(
+        'menuconfig IOMMU_SUPPORT\n\tbool "IOMMU"\nif IOMMU_SUPPORT\n'
+        'config  AMD_IOMMU\n\tbool\n\tdepends on GENERIC_PT\nendif\n')
+    (tmp_path / 'Kconfig.debug').write_text('\tconfig DEBUG_X\n\tbool\n')
+    assert arches.kconfig_symbols(tmp_path) == {
+        'CONFIG_IOMMU_SUPPORT', 'CONFIG_AMD_IOMMU', 'CONFIG_DEBUG_X'}

@@ -51,7 +51,8 @@ def checkout(series_7_2):
     return path
 
 
-def _run(tree: pathlib.Path, commit: str, log_name: str) -> tuple[int, list, tuple, list]:
+def _run(tree: pathlib.Path, commit: str, log_name: str,
+         figures) -> tuple[int, list, tuple, list]:
     _git(tree, 'checkout', '-q', '-f', '--detach', commit)
     build = debian.cache_dir() / 'kunit' / 'build'
     build.mkdir(parents=True, exist_ok=True)
@@ -61,22 +62,22 @@ def _run(tree: pathlib.Path, commit: str, log_name: str) -> tuple[int, list, tup
     status, suites = kunit.parse_suites(kunit.load_parser(tree), lines)
     v7s = kunit.v7s_selftest(lines)
     problems = kunit.decide(status, suites, v7s, kunit.REQUIRED, [NEW_CASE])
-    print(f'\n{log_name}: kunit.py exit {rc} in {seconds:.0f} s\n{kunit.format_counts(suites)}'
-          f'\nv7s selftest: {v7s[0]}')
+    figures(f'{log_name}: kunit.py exit {rc} in {seconds:.0f} s\n{kunit.format_counts(suites)}'
+            f'\nv7s selftest: {v7s[0]}')
     return rc, suites, v7s, problems
 
 
-def test_base_tree_lacks_the_new_test(checkout, series_7_2):
+def test_base_tree_lacks_the_new_test(checkout, series_7_2, figures):
     """Negative control: the base passes its own suites, and the length test
     the series adds does not exist there."""
     rc, suites, v7s, problems = _run(checkout, series_7_2['kernel']['base_commit'],
-                                     'kunit-base.log')
+                                     'kunit-base.log', figures)
     assert problems == [f'{NEW_CASE}: required test case did not run'], problems
     assert suites and v7s[0] == 'pass'
 
 
-def test_generated_tree_passes_every_suite(checkout, series_7_2):
+def test_generated_tree_passes_every_suite(checkout, series_7_2, figures):
     applied = [s['commit'] for s in series_7_2['steps'] if s['status'] == 'applied']
-    rc, suites, v7s, problems = _run(checkout, applied[-1], 'kunit-series.log')
+    rc, suites, v7s, problems = _run(checkout, applied[-1], 'kunit-series.log', figures)
     assert problems == [] and rc == 0, problems
     assert sum(s.passed for s in suites) > 200

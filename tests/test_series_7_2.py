@@ -93,3 +93,23 @@ def test_every_patch_is_checkpatch_clean(series_7_2):
     result = checkpatch.judge(findings, checkpatch.load_allow(), crashed)
     assert result.ok, '\n'.join([f'{f.step}: {f.level}:{f.type}: {f.message} ({f.where()})'
                                  for f in result.failing] + result.crashed)
+
+
+@pytest.mark.slow
+def test_every_commit_builds_on_x86_64(series_7_2, figures):
+    """The quick part of `make check` (ci.check --quick): every commit of
+    the series, x86_64 allmodconfig with COMPILE_TEST, rebuilds the objects
+    it touches without an error or a W=1 warning the base build lacks."""
+    import json
+    from ci.check import main
+    out = pathlib.Path(series_7_2['out'])
+    rc = main.main(['--series', str(out), '--quick'])
+    data = json.loads((out / 'check.json').read_text())
+    run = data['arch_runs']['x86_64']
+    cells = run['cells']
+    figures(f'x86_64 bisect builds: {sum(c["status"] == "ok" for c in cells.values())}'
+            f'/{len(cells)} commits ok in {run["timings"]["total"]:.0f} s')
+    bad = {step: cell['status'] for step, cell in cells.items() if cell['status'] != 'ok'}
+    applied = [s['id'] for s in series_7_2['steps'] if s['status'] == 'applied']
+    assert rc == 0 and run['status'] == 'ok' and not bad, (run['error'], bad)
+    assert sorted(cells) == sorted(applied)

@@ -4,11 +4,14 @@ Each arch has a base config target and a fragment in ci/check/configs/
 (common.config is added to all).  x86_64 takes the fragment as
 KCONFIG_ALLCONFIG for allmodconfig; the others append it to their defconfig
 and run olddefconfig.  Every line of the fragments must hold in the final
-.config, or the arch fails loudly before anything is built.
+.config, or the arch fails loudly before anything is built; a symbol that
+the tree's Kconfig does not define (CONFIG_GENERIC_PT on 6.12, say) is left
+out of that check and logged, so one fragment serves every release.
 
-Build directories live in ~/.cache/iova-to-phys-length/check/<arch> (or
-$IOVA_CACHE/check/<arch>), out of tree, configured and prepared once per
-source tree and fragment set, then built incrementally.
+Build directories live in ~/.cache/iova-to-phys-length/check/build/<tree>/<arch>
+(or under $IOVA_CACHE), out of tree, one per source tree so that checking a
+7.2 and a 6.12 series in turn rebuilds neither, configured and prepared once
+per fragment set, then built incrementally.
 """
 
 from __future__ import annotations
@@ -113,8 +116,18 @@ class ConfigError(Exception):
     pass
 
 
-def build_dir(arch: Arch) -> pathlib.Path:
-    return CACHE / 'check' / arch.name
+def build_dir(arch: Arch, srctree: pathlib.Path) -> pathlib.Path:
+    return CACHE / 'check' / 'build' / srctree.name / arch.name
+
+
+def kconfig_symbols(srctree: pathlib.Path) -> set[str]:
+    """CONFIG_ names that some Kconfig file of the tree defines."""
+    names = set()
+    for path in srctree.rglob('Kconfig*'):
+        if path.is_file():
+            names.update('CONFIG_' + m for m in re.findall(
+                r'^\s*(?:menu)?config\s+(\w+)', path.read_text(errors='replace'), re.M))
+    return names
 
 
 def setup(arch: Arch, srctree: pathlib.Path, base_commit: str, env: dict, log,
@@ -124,15 +137,20 @@ def setup(arch: Arch, srctree: pathlib.Path, base_commit: str, env: dict, log,
     Returns the directory and a dict of what was done, with timings.
     """
     import time
-    build = build_dir(arch)
+    build = build_dir(arch, srctree)
     want: dict[str, str] = {}
     for frag in arch.fragments:
         want.update(fragment_lines(frag.read_text()))
+    defined = kconfig_symbols(srctree)
+    undefined = sorted(sym for sym in want if sym not in defined)
+    if undefined:
+        log(f'{arch.name}: not in this tree\'s Kconfig, not required: {", ".join(undefined)}')
+        want = {sym: value for sym, value in want.items() if sym in defined}
     key = hashlib.sha256(json.dumps([arch.base, base_commit, compiler(arch, env),
                                      [f.read_text() for f in arch.fragments]]).encode()).hexdigest()
     stamp_path = build / STAMP
     stamp = json.loads(stamp_path.read_text()) if stamp_path.exists() else {}
-    done = {'configured': False, 'wiped': False}
+    done = {'configured': False, 'wiped': False, 'undefined': undefined}
     if stamp.get('srctree') not in (None, str(srctree)) and build.exists():
         log(f'{arch.name}: build directory was for {stamp.get("srctree")}: starting afresh')
         shutil.rmtree(build)

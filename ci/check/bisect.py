@@ -215,7 +215,7 @@ def run_arch(arch: arches.Arch, series, srctree: pathlib.Path, env: dict, jobs: 
         logs = series.out / 'logs' / arch.name
         logs.mkdir(parents=True, exist_ok=True)
         for what in ('config', 'prepare'):
-            kept = arches.build_dir(arch) / f'ci-check-{what}.log'
+            kept = arches.build_dir(arch, srctree) / f'ci-check-{what}.log'
             if kept.exists():
                 (logs / kept.name).write_text(kept.read_text(errors='replace'))
                 result.base_log = str((logs / kept.name).relative_to(series.out))

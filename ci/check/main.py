@@ -103,7 +103,7 @@ def coverage_report(tracker, srctree, ran):
     uncovered = []
     for step, file, line, text in tracker.uncovered():
         symbols = coverage.kconfig_path(srctree, file)
-        values = {a: arches_mod.symbol_values(arches_mod.build_dir(arches_mod.ARCHES[a]),
+        values = {a: arches_mod.symbol_values(arches_mod.build_dir(arches_mod.ARCHES[a], srctree),
                                               symbols) for a in ran}
         reason = coverage.explain(tracker.texts[(step, file)], file, line,
                                   tracker.users.get((step, file), {}), symbols, values)
