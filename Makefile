@@ -8,6 +8,7 @@
 #   make kunit  [OUT=<series dir>]
 #   make boot   [OUT=<series dir>] [ARCH=x86_64|arm64]
 #   make bench  [OUT=<series dir>] [CHECK_REPORT=<check.json>]
+#   make check-lts  make series + make check for KVER=6.12
 #   make ci-full    everything above, full matrices (hours on 2 cores)
 
 PYTHON ?= /usr/bin/python3
@@ -21,16 +22,16 @@ series_args = $(tree_args) --version $(V) $(if $(OUT),--out "$(OUT)") \
 	$(if $(AUTHOR),--author "$(AUTHOR)")
 
 # The series the series-consuming targets read: OUT, else the newest
-# out/<release>/v$(V) that `make series` wrote.
-SERIES = $(or $(OUT),$(lastword $(sort $(wildcard out/*/v$(V)))))
+# out/<release>/v$(V) that `make series` wrote (for KVER=, of that release).
+SERIES = $(or $(OUT),$(lastword $(sort $(wildcard out/$(if $(KERNEL),,$(KVER).)*/v$(V)))))
 series_json = $$($(PYTHON) -c 'import json,sys; d=json.load(open(sys.argv[1])); \
 	print(d$(1))' "$(SERIES)/series.json")
 series_tree = $(call series_json,["worktree"])
 series_base = $(call series_json,["kernel"]["base_commit"])
 ARCH ?= x86_64
 
-.PHONY: series test audit inventory deps-series deps-test ci-full check kunit boot bench \
-	have-series
+.PHONY: series test audit inventory deps-series deps-test ci-full check check-lts kunit boot \
+	bench have-series
 
 deps-%:
 	@$(PYTHON) -m generator deps $*
@@ -66,8 +67,15 @@ bench: deps-test have-series
 	$(PYTHON) -m ci.bench --series "$(SERIES)" --out "$(SERIES)/bench" \
 		$(if $(CHECK_REPORT),--check-report "$(CHECK_REPORT)")
 
+# The 6.12 LTS series through the same full matrix (not in make test: it
+# would double the build time; the 6.12 generation itself is tested there).
+check-lts:
+	$(MAKE) series KVER=6.12
+	$(MAKE) check KVER=6.12
+
 ci-full: series
 	$(MAKE) check kunit
 	$(MAKE) bench CHECK_REPORT="$(SERIES)/check.json"
 	$(MAKE) boot ARCH=x86_64
 	$(MAKE) boot ARCH=arm64
+	$(MAKE) check-lts
