@@ -46,7 +46,8 @@ def test_x86_64_configure_and_build_steps():
     assert any(l.endswith('headers_install') for l in steps)
     selftests = next(l for l in steps if 'selftests/iommu' in l)
     assert 'LDFLAGS=-static' in selftests and "'KHDR_INCLUDES=-isystem /m/obj/usr/include'" in selftests
-    assert f"'USERCFLAGS=-include {build.HERE}/selftests_timeout_shim.h'" in selftests
+    assert (f"'USERCFLAGS=-I/m/src/tools/testing/selftests "
+            f"-include {build.HERE}/selftests_timeout_shim.h'") in selftests
     assert steps[-1].startswith('gcc -static') and steps[-1].endswith('vfio_map_test.c')
     vfio = next(l for l in steps if 'selftests/vfio' in l)
     assert vfio.endswith('/m/obj/ci-tests/vfio/vfio_dma_mapping_test')
@@ -127,3 +128,90 @@ def test_initramfs_refuses_a_missing_test(tmp_path):
 def test_build_refuses_a_directory_that_is_not_a_kernel_tree(tmp_path):
     with pytest.raises(build.BuildError, match='not a kernel tree'):
         build.build(tmp_path, 'x86_64', tmp_path / 'log')
+
+
+def test_steps_build_only_the_wanted_kernel_programs():
+    arch, src, obj = build.ARCHES['x86_64'], Path('/m/src'), Path('/m/obj')
+    lts = build.build_steps(arch, src, obj, '', ['iommufd', 'iommufd_fail_nth',
+                                                 build.VFIO_TEST])
+    assert not any('selftests/vfio' in l or build.VFIO_SELFTEST in l for l in lts)
+    assert any('selftests/iommu' in l for l in lts)
+    assert lts[-1].endswith('vfio_map_test.c')
+    ours = build.build_steps(arch, src, obj, '', [build.VFIO_TEST])
+    assert not any('selftests/' in l for l in ours)
+    assert build.build_steps(arch, src, obj) == build.build_steps(
+        arch, src, obj, '', build.PROGRAMS)
+
+
+def test_programs_are_the_tree_own_and_ours(tmp_path):
+    assert build.programs(tmp_path) == [build.VFIO_TEST]
+    for name in ('iommu/iommufd.c', 'iommu/iommufd_fail_nth.c'):
+        (tmp_path / 'tools/testing/selftests' / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / 'tools/testing/selftests' / name).write_text('int main(void) {}\n')
+    assert build.programs(tmp_path) == build.SELFTESTS + [build.VFIO_TEST]
+    vfio = tmp_path / 'tools/testing/selftests/vfio/vfio_dma_mapping_test.c'
+    vfio.parent.mkdir()
+    vfio.write_text('int main(void) {}\n')
+    assert build.programs(tmp_path) == build.PROGRAMS
+
+
+def test_initramfs_holds_only_the_wanted_programs(tmp_path):
+    tests = tmp_path / 'tests'
+    tests.mkdir()
+    wanted = ['iommufd', 'iommufd_fail_nth', build.VFIO_TEST]
+    for name in wanted:
+        elf(tests, name, False)
+    arch = build.Arch('x86_64', 'x86', (), '', '', '', elf(tmp_path, 'busybox', False))
+    out = tmp_path / 'initramfs.cpio'
+    build.initramfs(arch, tests, out, wanted)
+    names = {r[0] for r in read_newc(out.read_bytes())}
+    assert {f'tests/{n}' for n in wanted} <= names
+    assert f'tests/{build.VFIO_SELFTEST}' not in names
+
+
+@pytest.fixture
+def small_tree(tmp_path, monkeypatch):
+    """A tree whose Kconfig defines A and B, fragments asking for A, B and
+    C, and a configure step that writes the .config the test gives."""
+    from ci.boot import config
+    tree = tmp_path / 'linux'
+    (tree / 'lib').mkdir(parents=True)
+    (tree / 'Makefile').write_text('VERSION = 1\n')
+    (tree / 'lib/Kconfig').write_text('config A\n\tbool "a"\nmenuconfig B\n\tbool "b"\n')
+    frags = tmp_path / 'frags'
+    frags.mkdir()
+    (frags / 'common.config').write_text('CONFIG_A=y\nCONFIG_C=y\n')
+    (frags / 'x86_64.config').write_text('# CONFIG_B is not set\n')
+    monkeypatch.setattr(config, 'FRAGMENT_DIR', frags)
+    monkeypatch.setattr(build, 'CACHE', tmp_path / 'cache')
+    final = {}
+
+    def run(self, steps, log):
+        (self.obj_dir / '.config').write_text(final['text'])
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.touch()
+        return ''
+    monkeypatch.setattr(build.Workspace, 'run', run)
+    return tree, final
+
+
+def test_configure_logs_symbols_the_tree_lacks_and_requires_the_others(small_tree, tmp_path,
+                                                                      capsys):
+    tree, final = small_tree
+    final['text'] = 'CONFIG_A=y\n# CONFIG_B is not set\n'
+    log = tmp_path / 'out/config.log'
+    dotconfig = build.configure(tree, 'x86_64', log)
+    assert dotconfig.read_text() == final['text']
+    note = "ci.boot: x86_64: not in this tree's Kconfig, not required: CONFIG_C"
+    assert capsys.readouterr().out.splitlines() == [note]
+    assert log.read_text().splitlines() == [note]
+
+
+def test_configure_fails_when_a_symbol_the_tree_defines_does_not_take(small_tree, tmp_path):
+    tree, final = small_tree
+    final['text'] = 'CONFIG_B=y\n'
+    with pytest.raises(build.BuildError) as err:
+        build.configure(tree, 'x86_64', tmp_path / 'config.log')
+    assert 'CONFIG_A: requested y, got n' in str(err.value)
+    assert 'CONFIG_B: requested n, got y' in str(err.value)
+    assert 'CONFIG_C' not in str(err.value)

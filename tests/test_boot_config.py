@@ -1,7 +1,5 @@
 """ci/boot/config.py: fragment parsing and the final .config check."""
 
-import re
-
 import pytest
 
 from boot_tree import kernel_tree
@@ -46,7 +44,7 @@ def test_x86_64_requests_what_the_boot_needs():
                    'IOMMUFD_TEST', 'DEBUG_KERNEL', 'FAULT_INJECTION',
                    'RUNTIME_TESTING_MENU', 'IOMMU_PT_AMDV1', 'VFIO', 'VFIO_PCI',
                    'VFIO_CONTAINER', 'VFIO_IOMMU_TYPE1', 'KUNIT', 'COMPILE_TEST',
-                   'IOMMU_IO_PGTABLE_LPAE_KUNIT_TEST',
+                   'IOMMU_IO_PGTABLE_LPAE_KUNIT_TEST', 'IOMMU_IO_PGTABLE_LPAE_SELFTEST',
                    'IOMMU_IO_PGTABLE_ARMV7S_SELFTEST', 'IOMMU_PT_KUNIT_TEST',
                    'DEBUG_FS', 'HUGETLBFS', 'KASAN', 'PROVE_LOCKING',
                    'VIRTIO_CONSOLE']:
@@ -61,12 +59,33 @@ def test_arm64_requests_smmuv3_and_no_x86_drivers():
     assert 'INTEL_IOMMU' not in wanted and 'AMD_IOMMU' not in wanted
 
 
-def test_every_requested_symbol_exists_in_the_kernel():
-    tree = kernel_tree()
-    defined = set()
-    for kconfig in tree.rglob('Kconfig*'):
-        defined.update(re.findall(r'^\s*(?:menu)?config\s+(\w+)',
-                                  kconfig.read_text(errors='replace'), re.M))
+def test_required_leaves_out_what_the_tree_does_not_define(tmp_path, monkeypatch):
+    frags = tmp_path / 'frags'
+    frags.mkdir()
+    (frags / 'common.config').write_text('CONFIG_A=y\nCONFIG_GONE=y\n# CONFIG_B is not set\n')
+    (frags / 'arm64.config').write_text('# CONFIG_OLD is not set\nCONFIG_A=n\n')
+    monkeypatch.setattr(config, 'FRAGMENT_DIR', frags)
+    tree = tmp_path / 'tree'
+    (tree / 'drivers').mkdir(parents=True)
+    (tree / 'drivers/Kconfig').write_text('config A\n\tbool\nconfig B\n\tbool\n')
+    assert config.required('arm64', tree) == ({'A': 'n', 'B': 'n'},
+                                              ['CONFIG_GONE', 'CONFIG_OLD'])
+
+
+def test_every_requested_symbol_exists_in_some_kernel():
+    """A symbol no tree defines is silently not required, so a typo in a
+    fragment would go unnoticed: each must be defined by the 7.2 or the
+    6.12 tree. And each tree lacks one of the LPAE switches, so the
+    fragments need both."""
+    from ci.check.arches import kconfig_symbols
+    seven = kernel_tree()
+    lts = seven.parent / 'linux-source-6.12_6.12.117-1~deb12u1'
+    if not (lts / 'Makefile').exists():
+        pytest.skip(f'no 6.12 tree at {lts}')
+    defined = {tree: kconfig_symbols(tree) for tree in (seven, lts)}
     for arch in ('x86_64', 'arm64'):
-        unknown = sorted(set(config.requested(arch)) - defined)
+        wanted = {f'CONFIG_{s}' for s in config.requested(arch)}
+        unknown = sorted(wanted - defined[seven] - defined[lts])
         assert not unknown, f'{arch}: no such Kconfig symbols: {unknown}'
+    assert 'CONFIG_IOMMU_IO_PGTABLE_LPAE_SELFTEST' not in defined[seven]
+    assert 'CONFIG_IOMMU_IO_PGTABLE_LPAE_KUNIT_TEST' not in defined[lts]

@@ -99,3 +99,65 @@ def test_kunit_suites_from_their_debugfs_results(parser):
     assert (amdv1.passed, amdv1.failed, amdv1.failures) == (1, 1, ['test_bitops'])
     empty = results.kunit_section_suite(parser, results.Section('kunit/x', [], 0, 0.1))
     assert empty.errors and not empty.ok
+
+
+# The LPAE boot selftest of trees without its KUnit suite (6.12), as its
+# printk lines appear on the console. Written for these tests.
+LPAE_PASS = '''\
+[    1.500000] arm-lpae io-pgtable: selftest: pgsize_bitmap 0x40201000, IAS 32
+[    1.600000] arm-lpae io-pgtable: selftest: pgsize_bitmap 0x40201000, IAS 48
+[    1.700000] arm-lpae io-pgtable: selftest: pgsize_bitmap 0x02004000, IAS 32
+[    1.800000] arm-lpae io-pgtable: selftest: completed with 3 PASS 0 FAIL
+[    1.810000] arm-v7s io-pgtable: self test ok
+'''
+
+LPAE_FAIL = '''\
+[    1.500000][    T1] arm-lpae io-pgtable: selftest: pgsize_bitmap 0x40201000, IAS 32
+[    1.550000][    T1] ------------[ cut here ]------------
+[    1.550001][    T1] selftest: test failed for fmt idx 1
+[    1.550002][    T1] WARNING: CPU: 0 PID: 1 at drivers/iommu/io-pgtable-arm.c:1340 arm_lpae_run_tests+0x1/0x2
+[    1.560000][    T1] arm-lpae io-pgtable: cfg: pgsize_bitmap 0x40201000, ias 32-bit
+[    1.600000][    T1] arm-lpae io-pgtable: selftest: pgsize_bitmap 0x02004000, IAS 36
+[    1.610000][    T1] arm-lpae io-pgtable: selftest: failed to allocate io pgtable ops
+[    1.700000][    T1] arm-lpae io-pgtable: selftest: pgsize_bitmap 0x20010000, IAS 40
+[    1.800000][    T1] arm-lpae io-pgtable: selftest: completed with 1 PASS 2 FAIL
+'''
+
+
+def test_lpae_selftest_that_passes():
+    suite = results.lpae_selftest_suite(LPAE_PASS)
+    assert (suite.name, suite.passed, suite.failed, suite.errors) == \
+        (results.LPAE_SUITE, 3, 0, [])
+    assert suite.ok
+
+
+def test_lpae_selftest_failures_are_named_after_their_configuration():
+    suite = results.lpae_selftest_suite(LPAE_FAIL)
+    assert (suite.passed, suite.failed, suite.errors) == (1, 2, [])
+    assert suite.failures == [
+        'pgsize_bitmap 0x40201000, IAS 32: test failed for fmt idx 1',
+        'pgsize_bitmap 0x02004000, IAS 36: failed to allocate io pgtable ops']
+    assert not suite.ok
+
+
+def test_lpae_selftest_absent_cut_short_repeated_or_miscounted():
+    assert results.lpae_selftest_suite('[ 1.0] arm-v7s io-pgtable: self test ok\n') is None
+    # the v7s selftest's WARN text is not the LPAE one
+    assert results.lpae_selftest_suite('selftest: test failed for line 42\n') is None
+    lines = LPAE_PASS.splitlines(keepends=True)
+    cut = results.lpae_selftest_suite(''.join(lines[:2]))
+    assert cut.errors == ['no summary line after 2 configurations'] and not cut.ok
+    cut = results.lpae_selftest_suite(LPAE_FAIL.split('[    1.600000]')[0])
+    assert (cut.passed, cut.failed) == (0, 1) and cut.errors
+    twice = results.lpae_selftest_suite(LPAE_PASS + lines[3])
+    assert twice.errors == ['2 summary lines'] and not twice.ok
+    short = results.lpae_selftest_suite(''.join(lines[1:]))
+    assert short.errors == ['summary says 3 PASS 0 FAIL, the log shows 2 configurations, '
+                            '0 failed'] and not short.ok
+    hidden = results.lpae_selftest_suite(LPAE_FAIL.replace('1 PASS 2 FAIL', '2 PASS 1 FAIL'))
+    assert hidden.errors and not hidden.ok
+
+
+def test_lpae_kunit_suite_diagnostics_are_not_the_boot_selftest():
+    # 7.2's KUnit suite prints its configurations as KTAP diagnostics
+    assert results.lpae_selftest_suite(fixture('console-pass.log')) is None

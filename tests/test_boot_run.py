@@ -1,16 +1,25 @@
 """ci/boot/run.py: judging one boot, finding the base tree, the exit code."""
 
+import argparse
 import subprocess
 
 import pytest
 
 from boot_tree import fixture, kernel_tree
-from ci.boot import build, qemu, run
+from ci.boot import build, qemu, results, run, suites
+from test_boot_results import LPAE_FAIL, LPAE_PASS
+
+# What a 7.2-like tree has (KUnit, generic_pt, the VFIO selftests), and a
+# 6.12-like one (boot selftests only, no VFIO selftests).
+SEVEN = suites.Expected(['io-pgtable-arm-test', 'amdv1_fmt_test', 'vtdss_fmt_test',
+                         'amdv1_mock_iommu_test'], [results.V7S_SUITE],
+                        ['iommufd', 'iommufd_fail_nth', 'vfio_dma_mapping_test'])
+LTS = suites.Expected([], [results.LPAE_SUITE, results.V7S_SUITE],
+                      ['iommufd', 'iommufd_fail_nth'])
 
 
 @pytest.fixture(scope='module')
 def parser():
-    from ci.boot import results
     return results.load_parser(kernel_tree())
 
 
@@ -21,7 +30,8 @@ def fake_run(console, results_log, timed_out=False, exit_code=0):
 def test_evaluate_collects_suites_missing_and_findings(parser):
     machine = qemu.MACHINES['intel-iommu']
     boot = run.evaluate(machine, '/tree', fake_run(fixture('console-pass.log'),
-                                                   fixture('results-sample.log')), parser)
+                                                   fixture('results-sample.log')),
+                        parser, SEVEN)
     names = [s.name for s in boot.suites]
     assert names == ['io-pgtable-arm-test', 'amdv1_fmt_test', 'io-pgtable-arm-v7s-selftest',
                      'iommufd', 'iommufd_fail_nth', 'vfio']
@@ -34,7 +44,7 @@ def test_evaluate_collects_suites_missing_and_findings(parser):
 def test_evaluate_on_the_kunit_machine_requires_every_suite(parser):
     boot = run.evaluate(qemu.MACHINES['kunit'], '/tree',
                         fake_run(fixture('console-pass.log'),
-                                 fixture('results-sample.log')), parser)
+                                 fixture('results-sample.log')), parser, SEVEN)
     # the sample console has only two of the KUnit suites
     assert 'vtdss_fmt_test' in boot.missing and 'amdv1_mock_iommu_test' in boot.missing
     assert 'io-pgtable-arm-test' not in boot.missing
@@ -48,18 +58,72 @@ def results_names(boot):
 
 def test_evaluate_reports_a_timeout_and_an_unfinished_init(parser):
     boot = run.evaluate(qemu.MACHINES['amd-iommu'], '/tree',
-                        fake_run(fixture('console-fail.log'), '', timed_out=True), parser)
+                        fake_run(fixture('console-fail.log'), '', timed_out=True),
+                        parser, SEVEN)
     assert boot.errors == ['timed out after 100 s', 'guest init did not finish (no "@@@ DONE")']
     assert [f.kind for f in boot.findings] == ['warn', 'kasan']
     assert {'iommufd', 'iommufd_fail_nth'} <= set(boot.missing)
 
 
 def test_vfio_is_required_on_intel_only_and_kunit_on_kunit_machines_only():
-    assert 'vfio' in run.required_suites(qemu.MACHINES['intel-iommu'])
-    assert 'vfio' not in run.required_suites(qemu.MACHINES['virtio-iommu'])
-    assert 'io-pgtable-arm-test' in run.required_suites(qemu.MACHINES['kunit'])
-    assert 'io-pgtable-arm-test' not in run.required_suites(qemu.MACHINES['amd-iommu'])
-    assert run.required_suites(qemu.MACHINES['kunit'])[-1] == 'io-pgtable-arm-v7s-selftest'
+    intel = run.required_suites(qemu.MACHINES['intel-iommu'], SEVEN)
+    assert 'vfio' in intel and 'vfio_dma_mapping_test' in intel
+    assert 'vfio' not in run.required_suites(qemu.MACHINES['virtio-iommu'], SEVEN)
+    assert 'io-pgtable-arm-test' in run.required_suites(qemu.MACHINES['kunit'], SEVEN)
+    assert 'io-pgtable-arm-test' not in run.required_suites(qemu.MACHINES['amd-iommu'], SEVEN)
+    assert run.required_suites(qemu.MACHINES['kunit'], SEVEN)[-1] == 'io-pgtable-arm-v7s-selftest'
+
+
+def test_a_tree_without_kunit_and_vfio_selftests_requires_its_boot_selftests():
+    assert run.required_suites(qemu.MACHINES['kunit'], LTS) == [
+        results.LPAE_SUITE, results.V7S_SUITE]
+    assert run.required_suites(qemu.MACHINES['intel-iommu'], LTS) == [
+        results.LPAE_SUITE, results.V7S_SUITE, 'iommufd', 'iommufd_fail_nth', 'vfio']
+    assert run.required_suites(qemu.MACHINES['smmuv3'], LTS)[:2] == [
+        results.LPAE_SUITE, results.V7S_SUITE]
+
+
+RESULTS_LTS = '''\
+@@@ BEGIN iommufd
+TAP version 13
+1..1
+ok 1 iommufd.simple_close
+@@@ END iommufd rc=0 seconds=3.0
+@@@ BEGIN iommufd_fail_nth
+TAP version 13
+1..1
+ok 1 basic_fail_nth.basic
+@@@ END iommufd_fail_nth rc=0 seconds=9.0
+@@@ BEGIN vfio
+TAP version 13
+1..1
+ok 1 4K.whole
+@@@ END vfio rc=0 seconds=1.0
+@@@ DONE
+'''
+
+
+def test_a_tree_with_boot_selftests_passes_on_them_and_fails_without_them(parser):
+    machine = qemu.MACHINES['intel-iommu']
+    boot = run.evaluate(machine, '/lts', fake_run(LPAE_PASS, RESULTS_LTS), parser, LTS)
+    assert [s.name for s in boot.suites] == [results.LPAE_SUITE, results.V7S_SUITE,
+                                             'iommufd', 'iommufd_fail_nth', 'vfio']
+    assert boot.missing == [] and boot.ok
+    # the LPAE selftest did not run (or printed nothing): the boot fails
+    v7s_only = '[    1.810000] arm-v7s io-pgtable: self test ok\n'
+    boot = run.evaluate(machine, '/lts', fake_run(v7s_only, RESULTS_LTS), parser, LTS)
+    assert boot.missing == [results.LPAE_SUITE] and not boot.ok
+    # a failed LPAE configuration fails the boot (and its WARN is a finding)
+    boot = run.evaluate(machine, '/lts', fake_run(LPAE_FAIL + v7s_only, RESULTS_LTS),
+                        parser, LTS)
+    assert not boot.ok and [f.kind for f in boot.findings] == ['warn']
+    assert any(p.startswith(f'{results.LPAE_SUITE}: 2 failed') for p in boot.problems())
+
+
+def test_the_same_boot_judged_for_a_tree_with_the_vfio_selftests_misses_them(parser):
+    boot = run.evaluate(qemu.MACHINES['intel-iommu'], '/seven',
+                        fake_run(LPAE_PASS, RESULTS_LTS), parser, SEVEN)
+    assert boot.missing == ['vfio_dma_mapping_test'] and not boot.ok
 
 
 def test_base_given_as_a_commit_is_exported_without_touching_the_repo(tmp_path, monkeypatch):
@@ -94,3 +158,29 @@ def test_a_tree_that_is_not_a_kernel_exits_2(tmp_path, capsys):
     assert run.main(['--tree', str(tmp_path), '--arch', 'arm64', '--machine', 'smmuv3',
                      '--out', str(tmp_path / 'out')]) == 2
     assert 'not a kernel tree' in capsys.readouterr().err
+
+
+def test_boot_all_boots_a_tree_with_the_tests_it_has(tmp_path, monkeypatch, parser):
+    """The machine the guest gets runs no kernel program the tree lacks
+    (citests= has no vfio_dma_mapping_test for a 6.12-like tree)."""
+    from test_boot_suites import SELFTEST_TREE, write
+    tree = write(tmp_path / 'lts', SELFTEST_TREE)
+    monkeypatch.setattr(build, 'build', lambda tree, arch, log: build.Built(
+        tmp_path / 'bzImage', tmp_path / 'initramfs', tmp_path, 1.0, 1.0, log))
+    monkeypatch.setattr(run.results, 'load_parser', lambda tree: parser)
+    booted = []
+
+    def boot(machine, image, initramfs, logs, timeout, test_timeout, accel):
+        booted.append(machine)
+        logs.mkdir(parents=True, exist_ok=True)
+        return qemu.Run(qemu.command(machine, image, initramfs, logs / 'c', logs / 'r',
+                                     test_timeout, accel),
+                        LPAE_PASS, RESULTS_LTS, 10.0, False, 0)
+    monkeypatch.setattr(qemu, 'boot', boot)
+    args = argparse.Namespace(timeout=1, test_timeout=1, accel='tcg')
+    boots, _ = run.boot_all(tree, 'x86_64', ['intel-iommu'], tmp_path / 'out', '', args)
+    assert booted[0].tests == [t for t in qemu.MACHINES['intel-iommu'].tests
+                               if t != 'vfio_dma_mapping_test']
+    command = (tmp_path / 'out/logs/x86_64-intel-iommu/command').read_text()
+    assert 'citests=iommufd,iommufd_fail_nth,vfio ' in command
+    assert boots['intel-iommu'].ok, boots['intel-iommu'].problems()

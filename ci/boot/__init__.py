@@ -9,7 +9,13 @@ and report the in-kernel and user-space IOMMU test suites per boot.
 
 Steps (modules):
  - config.py: defconfig (+ kvm_guest.config on x86_64) + common.config +
-   <arch>.config, then every requested symbol is checked in the final .config;
+   <arch>.config, then every requested symbol that the tree's Kconfig
+   defines is checked in the final .config (the others are logged: one
+   fragment serves 7.2 and 6.12);
+ - suites.py: what the tree has, and so what each boot must report: the
+   KUnit suites (io-pgtable, generic_pt), the io-pgtable boot selftests
+   (v7s; LPAE where it is not KUnit yet) and the kernel's test programs
+   (the iommufd selftests; the VFIO one where the tree has it);
  - build.py: out-of-tree build in ~/.cache/iova-to-phys-length/boot/<arch>
    (CI_BOOT_CACHE), ccache, nice, -j2 (CI_BOOT_JOBS); uapi headers; the
    kernel's iommufd selftests and vfio_map_test.c, static; a newc initramfs
@@ -19,7 +25,8 @@ Steps (modules):
    "kunit" machine and the user-space tests on the IOMMU machines, and
    writes their TAP to a virtio console port; the kernel console goes to a
    file;
- - results.py: KTAP and kselftest TAP parsed with the tree's kunit_parser;
+ - results.py: KTAP and kselftest TAP parsed with the tree's kunit_parser,
+   the one-line results of the io-pgtable boot selftests;
  - scan.py: WARN, BUG, KASAN, lockdep, IOMMU fault reports on the console;
  - report.py: a markdown table and JSON per boot.
 

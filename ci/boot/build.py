@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import config, cpio
+from . import config, cpio, suites
 
 HERE = Path(__file__).resolve().parent
 CACHE = Path(os.environ.get('CI_BOOT_CACHE',
@@ -31,10 +31,17 @@ JOBS = os.environ.get('CI_BOOT_JOBS', '2')
 
 # The user-space test programs put in the initramfs under /tests: the
 # kernel's iommufd selftests, its VFIO DMA mapping selftest and ours.
+# A tree without some of the kernel's programs (6.12 has no VFIO
+# selftests) gets the ones it has and ours (programs()).
 SELFTESTS = ['iommufd', 'iommufd_fail_nth']
 VFIO_SELFTEST = 'vfio_dma_mapping_test'
 VFIO_TEST = 'vfio_map_test'
 PROGRAMS = SELFTESTS + [VFIO_SELFTEST, VFIO_TEST]
+
+
+def programs(tree: Path) -> list[str]:
+    """The test programs built for the tree: the kernel's it has, and ours."""
+    return suites.programs(tree) + [VFIO_TEST]
 
 
 @dataclass(frozen=True)
@@ -109,11 +116,12 @@ def vfio_selftests_cflags(tree: Path) -> str:
     return f'-include {HERE}/vfio_selftests_shim.h' if used and not defined else ''
 
 
-def build_steps(arch: Arch, src: Path, obj: Path, vfio_cflags: str = '') -> list[str]:
-    """Kernel image, uapi headers, static test programs."""
+def build_steps(arch: Arch, src: Path, obj: Path, vfio_cflags: str = '',
+                wanted: list[str] = PROGRAMS) -> list[str]:
+    """Kernel image, uapi headers, the wanted static test programs."""
     tests = obj / 'ci-tests'
     khdr = f'-isystem {obj}/usr/include'
-    return [
+    steps = [
         'echo "kernel build start $(date +%s.%N)"',
         'nice -n 10 ' + _make(arch, src, obj, f'-j{JOBS}', arch.image_target),
         'echo "kernel build end $(date +%s.%N)"',
@@ -121,19 +129,27 @@ def build_steps(arch: Arch, src: Path, obj: Path, vfio_cflags: str = '') -> list
         f'times > {obj}/ci-times && echo "kernel build cpu $(tail -n 1 {obj}/ci-times)"',
         _make(arch, src, obj, '-s', 'headers_install'),
         f'rm -rf {tests} && mkdir -p {tests}/vfio',
-        f'nice -n 10 make -C {src}/tools/testing/selftests/iommu OUTPUT={tests} '
-        f'ARCH={arch.kernel_arch} CROSS_COMPILE={arch.cross_compile} '
-        f'{shlex.quote("KHDR_INCLUDES=" + khdr)} LDFLAGS=-static '
-        f'{shlex.quote(f"USERCFLAGS=-include {HERE}/selftests_timeout_shim.h")}',
-        f'nice -n 10 make -C {src}/tools/testing/selftests/vfio OUTPUT={tests}/vfio '
-        f'ARCH={arch.kernel_arch} CROSS_COMPILE={arch.cross_compile} '
-        f'{shlex.quote("KHDR_INCLUDES=" + khdr)} '
-        f'{shlex.quote("EXTRA_CFLAGS=" + vfio_cflags)} '
-        f"'LDFLAGS=-static -pthread' {tests}/vfio/{VFIO_SELFTEST}",
-        f'cp {tests}/vfio/{VFIO_SELFTEST} {tests}/',
-        f'{arch.cross_compile}gcc -static -O2 -Wall -Wextra -Werror {khdr} '
-        f'-o {tests}/{VFIO_TEST} {HERE}/vfio_map_test.c',
     ]
+    if set(SELFTESTS) & set(wanted):
+        # the shim includes kselftest_harness.h, whose directory 7.2's
+        # lib.mk puts on the include path and 6.12's does not
+        shim = f'-I{src}/tools/testing/selftests -include {HERE}/selftests_timeout_shim.h'
+        steps.append(
+            f'nice -n 10 make -C {src}/tools/testing/selftests/iommu OUTPUT={tests} '
+            f'ARCH={arch.kernel_arch} CROSS_COMPILE={arch.cross_compile} '
+            f'{shlex.quote("KHDR_INCLUDES=" + khdr)} LDFLAGS=-static '
+            f'{shlex.quote("USERCFLAGS=" + shim)}')
+    if VFIO_SELFTEST in wanted:
+        steps += [
+            f'nice -n 10 make -C {src}/tools/testing/selftests/vfio OUTPUT={tests}/vfio '
+            f'ARCH={arch.kernel_arch} CROSS_COMPILE={arch.cross_compile} '
+            f'{shlex.quote("KHDR_INCLUDES=" + khdr)} '
+            f'{shlex.quote("EXTRA_CFLAGS=" + vfio_cflags)} '
+            f"'LDFLAGS=-static -pthread' {tests}/vfio/{VFIO_SELFTEST}",
+            f'cp {tests}/vfio/{VFIO_SELFTEST} {tests}/']
+    steps.append(f'{arch.cross_compile}gcc -static -O2 -Wall -Wextra -Werror {khdr} '
+                 f'-o {tests}/{VFIO_TEST} {HERE}/vfio_map_test.c')
+    return steps
 
 
 def namespace_script(tree: Path, obj_dir: Path, mnt: Path, steps: list[str]) -> str:
@@ -163,8 +179,8 @@ def is_static(path: Path) -> bool:
     return True
 
 
-def initramfs(arch: Arch, tests: Path, out: Path) -> None:
-    """busybox, the init script and the test programs, as a newc cpio."""
+def initramfs(arch: Arch, tests: Path, out: Path, wanted: list[str] = PROGRAMS) -> None:
+    """busybox, the init script and the wanted test programs, as a newc cpio."""
     if not arch.busybox.exists():
         raise BuildError(f'no busybox for {arch.name} at {arch.busybox} '
                  '(x86_64: apt-get install busybox-static)')
@@ -174,7 +190,7 @@ def initramfs(arch: Arch, tests: Path, out: Path) -> None:
     entries.append(cpio.file('bin/busybox', arch.busybox))
     entries.append(cpio.symlink('bin/sh', 'busybox'))
     entries.append(cpio.file('init', HERE / 'init.sh'))
-    for name in PROGRAMS:
+    for name in wanted:
         path = tests / name
         if not path.exists():
             raise BuildError(f'test program {path} was not built')
@@ -224,9 +240,17 @@ class Workspace:
         return text
 
     def configure(self, log: Path) -> None:
-        """Make .config and fail if any requested symbol did not take."""
+        """Make .config and fail if any requested symbol that the tree
+        defines did not take."""
         self.run(configure_steps(self.arch, self.mnt / 'src', self.mnt / 'obj'), log)
-        errors = config.mismatches(config.requested(self.arch.name),
+        wanted, undefined = config.required(self.arch.name, self.tree)
+        if undefined:
+            note = (f'ci.boot: {self.arch.name}: not in this tree\'s Kconfig, '
+                    f'not required: {", ".join(undefined)}')
+            print(note, flush=True)
+            with open(log, 'a') as out:
+                out.write(note + '\n')
+        errors = config.mismatches(wanted,
                                    config.parse((self.obj_dir / '.config').read_text()))
         if errors:
             raise BuildError(f'{self.arch.name}: requested config symbols not in '
@@ -250,8 +274,9 @@ def build(tree: Path, arch_name: str, log: Path) -> Built:
     with _lock(work.base / 'build.lock'):
         work.configure(log)
         started = time.monotonic()
+        wanted = programs(work.tree)
         text = work.run(build_steps(arch, work.mnt / 'src', work.mnt / 'obj',
-                                    vfio_selftests_cflags(work.tree)), log)
+                                    vfio_selftests_cflags(work.tree), wanted), log)
         seconds = time.monotonic() - started
     start = re.search(r'kernel build start ([0-9.]+)', text)
     end = re.search(r'kernel build end ([0-9.]+)', text)
@@ -261,10 +286,10 @@ def build(tree: Path, arch_name: str, log: Path) -> Built:
     kernel_cpu = (60 * int(cpu.group(1)) + float(cpu.group(2)) +
                   60 * int(cpu.group(3)) + float(cpu.group(4))) if cpu else None
     tests = work.obj_dir / 'ci-tests'
-    for program in [arch.busybox] + [tests / n for n in PROGRAMS]:
+    for program in [arch.busybox] + [tests / n for n in wanted]:
         if not program.exists() or not is_static(program):
             raise BuildError(f'{program} is not a static 64-bit ELF program')
     ramfs = work.obj_dir / 'ci-initramfs.cpio'
-    initramfs(arch, tests, ramfs)
+    initramfs(arch, tests, ramfs, wanted)
     return Built(work.obj_dir / arch.image, ramfs, work.obj_dir, kernel_seconds,
                  kernel_cpu, log)

@@ -1,7 +1,6 @@
 #!/bin/sh
 # PID 1 of the test guest (busybox sh). The kernel has already run the
-# built-in KUnit suites and the v7s selftest and printed them on the
-# console. This runs the user-space tests named in the kernel command line
+# io-pgtable boot selftests and printed them on the console. This runs the user-space tests named in the kernel command line
 # parameter citests= (comma separated, from /tests), writes each one's TAP
 # between markers to the results port, dumps dmesg there and powers off.
 # citimeout= is each test's time limit in seconds.

@@ -2,7 +2,8 @@
 
 Two channels come back from the guest:
  - the kernel console, which carries the KTAP of the built-in KUnit suites
-   and the one-line result of the v7s boot selftest;
+   and the results of the io-pgtable boot selftests (v7s; LPAE in trees
+   where it is not a KUnit suite yet, such as 6.12);
  - the results port, on which the guest init writes each user-space test
    program's kselftest TAP between "@@@ BEGIN <name>" and
    "@@@ END <name> rc=<exit code> seconds=<run time>" markers.
@@ -19,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
+from .scan import strip_prefix
+
 BEGIN = re.compile(r'^@@@ BEGIN (\S+)$')
 END = re.compile(r'^@@@ END (\S+) rc=(-?\d+) seconds=([0-9.]+)$')
 DONE = '@@@ DONE'
@@ -27,6 +30,14 @@ TIMESTAMP = re.compile(r'^\s*\[\s*(\d+\.\d+)\]')
 V7S_OK = 'arm-v7s io-pgtable: self test ok'
 V7S_FAIL = re.compile(r'arm-v7s io-pgtable: (selftest: .*|.*failed.*)')
 V7S_SUITE = 'io-pgtable-arm-v7s-selftest'
+
+# The LPAE boot selftest (arm_lpae_do_selftests) prints a line per
+# configuration it tests, a WARN for each one that fails and a summary.
+LPAE_SUITE = 'io-pgtable-arm-lpae-selftest'
+LPAE_CONFIG = re.compile(r'^arm-lpae io-pgtable: selftest: (pgsize_bitmap 0x[0-9a-f]+, IAS \d+)$')
+LPAE_FAILED = re.compile(r'^(?:arm-lpae io-pgtable: )?selftest: '
+                         r'(test failed for fmt idx \d+|failed to allocate io pgtable ops)$')
+LPAE_DONE = re.compile(r'^arm-lpae io-pgtable: selftest: completed with (\d+) PASS (\d+) FAIL$')
 
 
 @dataclass
@@ -190,4 +201,44 @@ def v7s_suite(console_log: str) -> Suite | None:
         elif V7S_FAIL.search(line):
             suite = suite or Suite(V7S_SUITE)
             suite.failed += 1
+    return suite
+
+
+def lpae_selftest_suite(console_log: str) -> Suite | None:
+    """The io-pgtable-arm LPAE boot selftest: its summary line gives the
+    counts, each failure (a WARN, or an allocation error) is named after
+    the configuration line before it. No line at all: None (the suite is
+    missing); started but no summary, several summaries, or a summary that
+    does not count the configurations tested: errors."""
+    suite = None
+    config = None
+    tested = 0
+    summaries = 0
+    for line in console_log.splitlines():
+        text = strip_prefix(line)
+        started = LPAE_CONFIG.match(text)
+        failed = LPAE_FAILED.match(text)
+        done = LPAE_DONE.match(text)
+        if not (started or failed or done):
+            continue
+        suite = suite or Suite(LPAE_SUITE)
+        if started:
+            config = started.group(1)
+            tested += 1
+        elif failed:
+            suite.failures.append(f'{config or "before any configuration"}: {failed.group(1)}')
+        else:
+            summaries += 1
+            suite.passed, suite.failed = int(done.group(1)), int(done.group(2))
+    if suite is None:
+        return None
+    if summaries == 0:
+        suite.errors.append(f'no summary line after {tested} configurations')
+        suite.failed = len(suite.failures)
+    elif summaries > 1:
+        suite.errors.append(f'{summaries} summary lines')
+    elif suite.passed + suite.failed != tested or suite.failed < len(suite.failures):
+        suite.errors.append(f'summary says {suite.passed} PASS {suite.failed} FAIL, '
+                            f'the log shows {tested} configurations, '
+                            f'{len(suite.failures)} failed')
     return suite

@@ -4,44 +4,40 @@ any failure."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from . import build, qemu, report, results, scan
+from . import build, qemu, report, results, scan, suites
 
-KUNIT_SUITES = [
-    'io-pgtable-arm-test',
-    # generic_pt: a format test and an iommu test per format, named after
-    # NS(fmt_test) and NS(iommu_test) in drivers/iommu/generic_pt/, NS()
-    # prefixing PT_FMT[_PT_FMT_VARIANT]_ (generic_pt/fmt/iommu_template.h)
-    *[f'{fmt}_{kind}' for fmt in ('amdv1', 'amdv1_mock', 'vtdss', 'riscv_64', 'x86_64')
-      for kind in ('fmt_test', 'iommu_test')],
-]
+def required_suites(machine: qemu.Machine, expect: suites.Expected) -> list[str]:
+    """What a boot of the machine must report for a tree with these tests:
+    the KUnit suites on the kunit machines, the boot selftests everywhere,
+    and the machine's test programs that the tree has."""
+    programs = [t for t in suites.machine_tests(machine.tests, expect) if t != 'kunit']
+    return (expect.kunit if machine.kunit else []) + expect.selftests + programs
 
 
-def required_suites(machine: qemu.Machine) -> list[str]:
-    programs = [t for t in machine.tests if t != 'kunit']
-    return (KUNIT_SUITES if machine.kunit else []) + [results.V7S_SUITE] + programs
-
-
-def evaluate(machine: qemu.Machine, tree: str, run: qemu.Run, parser) -> report.Boot:
-    """Everything the boot printed, judged."""
+def evaluate(machine: qemu.Machine, tree: str, run: qemu.Run, parser,
+             expect: suites.Expected) -> report.Boot:
+    """Everything the boot printed, judged against what the tree has."""
     boot = report.Boot(machine.arch, machine.name, tree, seconds=run.seconds)
     found = results.sections(run.results)
     boot.suites = [results.kunit_section_suite(parser, section)
                    for name, section in found.items()
                    if name.startswith(results.KUNIT_SECTION)]
-    v7s = results.v7s_suite(run.console)
-    if v7s:
-        boot.suites.append(v7s)
+    for selftest in (results.lpae_selftest_suite(run.console),
+                     results.v7s_suite(run.console)):
+        if selftest:
+            boot.suites.append(selftest)
     for name in machine.tests:
         if name in found:
             boot.suites.append(results.tap_suite(parser, found[name]))
     seen = {s.name for s in boot.suites}
-    boot.missing = [n for n in required_suites(machine) if n not in seen]
+    boot.missing = [n for n in required_suites(machine, expect) if n not in seen]
     boot.findings = scan.scan(run.console)
     if run.timed_out:
         boot.errors.append(f'timed out after {run.seconds:.0f} s')
@@ -78,6 +74,10 @@ def resolve_base(tree: Path, base: str) -> Path:
 
 def boot_all(tree: Path, arch: str, machines: list[str], out: Path, tag: str,
          args) -> tuple[dict[str, report.Boot], build.Built]:
+    expect = suites.expected(tree)
+    print(f'ci.boot: {tree} has the KUnit suites {", ".join(expect.kunit) or "(none)"}; '
+          f'the boot selftests {", ".join(expect.selftests) or "(none)"}; '
+          f'the test programs {", ".join(expect.programs) or "(none)"}', flush=True)
     print(f'ci.boot: building {tree} for {arch}', flush=True)
     built = build.build(tree, arch, out / 'logs' / f'build-{arch}{tag}.log')
     print(f'ci.boot: kernel build {built.kernel_seconds:.0f} s wall, '
@@ -86,12 +86,13 @@ def boot_all(tree: Path, arch: str, machines: list[str], out: Path, tag: str,
     boots = {}
     for name in machines:
         machine = qemu.MACHINES[name]
+        machine = dataclasses.replace(machine, tests=suites.machine_tests(machine.tests, expect))
         logs = out / 'logs' / f'{arch}-{name}{tag}'
         print(f'ci.boot: booting {name}{tag}', flush=True)
         run = qemu.boot(machine, built.image, built.initramfs, logs,
                         args.timeout, args.test_timeout, args.accel)
         (logs / 'command').write_text(' '.join(run.command) + '\n')
-        boots[name] = evaluate(machine, str(tree), run, parser)
+        boots[name] = evaluate(machine, str(tree), run, parser, expect)
         print(f'ci.boot: {name}{tag}: {"PASS" if boots[name].ok else "FAIL"}'
               f' in {run.seconds:.0f} s', flush=True)
     return boots, built
@@ -149,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
             bases, base_built = boot_all(base_tree, args.arch, machines,
                              args.out, '-base', args)
             builds['base'] = build_figures(base_built)
-    except (build.BuildError, subprocess.CalledProcessError) as err:
+    except (build.BuildError, suites.LayoutError, subprocess.CalledProcessError) as err:
         print(f'ci.boot: {err}', file=sys.stderr)
         return 2
 
