@@ -1,6 +1,7 @@
 """ci/boot/run.py: judging one boot, finding the base tree, the exit code."""
 
 import argparse
+import dataclasses
 import subprocess
 
 import pytest
@@ -160,13 +161,13 @@ def test_a_tree_that_is_not_a_kernel_exits_2(tmp_path, capsys):
     assert 'not a kernel tree' in capsys.readouterr().err
 
 
-def test_boot_all_boots_a_tree_with_the_tests_it_has(tmp_path, monkeypatch, parser):
-    """The machine the guest gets runs no kernel program the tree lacks
-    (citests= has no vfio_dma_mapping_test for a 6.12-like tree)."""
+def boot_all_lts(tmp_path, monkeypatch, parser, unbuilt):
+    """boot_all of a 6.12-like tree on intel-iommu, with the build and
+    QEMU faked: (the machines QEMU got, the boots)."""
     from test_boot_suites import SELFTEST_TREE, write
     tree = write(tmp_path / 'lts', SELFTEST_TREE)
     monkeypatch.setattr(build, 'build', lambda tree, arch, log: build.Built(
-        tmp_path / 'bzImage', tmp_path / 'initramfs', tmp_path, 1.0, 1.0, log))
+        tmp_path / 'bzImage', tmp_path / 'initramfs', tmp_path, 1.0, 1.0, log, unbuilt))
     monkeypatch.setattr(run.results, 'load_parser', lambda tree: parser)
     booted = []
 
@@ -179,8 +180,30 @@ def test_boot_all_boots_a_tree_with_the_tests_it_has(tmp_path, monkeypatch, pars
     monkeypatch.setattr(qemu, 'boot', boot)
     args = argparse.Namespace(timeout=1, test_timeout=1, accel='tcg')
     boots, _ = run.boot_all(tree, 'x86_64', ['intel-iommu'], tmp_path / 'out', '', args)
+    return booted, boots['intel-iommu']
+
+
+def test_boot_all_boots_a_tree_with_the_tests_it_has(tmp_path, monkeypatch, parser):
+    """The machine the guest gets runs no kernel program the tree lacks
+    (citests= has no vfio_dma_mapping_test for a 6.12-like tree)."""
+    booted, boot = boot_all_lts(tmp_path, monkeypatch, parser, {})
     assert booted[0].tests == [t for t in qemu.MACHINES['intel-iommu'].tests
                                if t != 'vfio_dma_mapping_test']
     command = (tmp_path / 'out/logs/x86_64-intel-iommu/command').read_text()
     assert 'citests=iommufd,iommufd_fail_nth,vfio ' in command
-    assert boots['intel-iommu'].ok, boots['intel-iommu'].problems()
+    assert boot.ok, boot.problems()
+
+
+def test_a_program_that_did_not_build_is_not_run_and_fails_the_boot(tmp_path, monkeypatch,
+                                                                    parser):
+    error = "iommufd_utils.h:10:5: error: 'IOMMU_NEW_THING' undeclared"
+    booted, boot = boot_all_lts(tmp_path, monkeypatch, parser, {'iommufd': error})
+    assert 'iommufd' not in booted[0].tests and 'iommufd_fail_nth' in booted[0].tests
+    iommufd = next(s for s in boot.suites if s.name == 'iommufd')
+    assert iommufd.errors == [f'did not build: {error}'] and not boot.ok
+    assert boot.missing == []
+    # the base tree's programs are the same: not a regression against it
+    from ci.boot import report
+    assert report.passed(boot, boot)
+    assert not report.passed(boot, dataclasses.replace(boot, suites=[
+        s for s in boot.suites if s.name != 'iommufd']))

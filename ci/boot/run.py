@@ -22,8 +22,11 @@ def required_suites(machine: qemu.Machine, expect: suites.Expected) -> list[str]
 
 
 def evaluate(machine: qemu.Machine, tree: str, run: qemu.Run, parser,
-             expect: suites.Expected) -> report.Boot:
-    """Everything the boot printed, judged against what the tree has."""
+             expect: suites.Expected, unbuilt: dict[str, str] | None = None) -> report.Boot:
+    """Everything the boot printed, judged against what the tree has; a
+    program of the tree that did not build (unbuilt: its first error)
+    counts as a failed suite."""
+    unbuilt = unbuilt or {}
     boot = report.Boot(machine.arch, machine.name, tree, seconds=run.seconds)
     found = results.sections(run.results)
     boot.suites = [results.kunit_section_suite(parser, section)
@@ -34,7 +37,9 @@ def evaluate(machine: qemu.Machine, tree: str, run: qemu.Run, parser,
         if selftest:
             boot.suites.append(selftest)
     for name in machine.tests:
-        if name in found:
+        if name in unbuilt:
+            boot.suites.append(results.Suite(name, errors=[f'did not build: {unbuilt[name]}']))
+        elif name in found:
             boot.suites.append(results.tap_suite(parser, found[name]))
     seen = {s.name for s in boot.suites}
     boot.missing = [n for n in required_suites(machine, expect) if n not in seen]
@@ -84,15 +89,20 @@ def boot_all(tree: Path, arch: str, machines: list[str], out: Path, tag: str,
           f'{built.kernel_cpu_seconds or 0:.0f} s CPU', flush=True)
     parser = results.load_parser(tree)
     boots = {}
+    for program, error in built.unbuilt.items():
+        print(f'ci.boot: {program} did not build (a failed suite of every boot '
+              f'that runs it): {error}', flush=True)
     for name in machines:
         machine = qemu.MACHINES[name]
         machine = dataclasses.replace(machine, tests=suites.machine_tests(machine.tests, expect))
+        runnable = dataclasses.replace(machine, tests=[t for t in machine.tests
+                                                       if t not in built.unbuilt])
         logs = out / 'logs' / f'{arch}-{name}{tag}'
         print(f'ci.boot: booting {name}{tag}', flush=True)
-        run = qemu.boot(machine, built.image, built.initramfs, logs,
+        run = qemu.boot(runnable, built.image, built.initramfs, logs,
                         args.timeout, args.test_timeout, args.accel)
         (logs / 'command').write_text(' '.join(run.command) + '\n')
-        boots[name] = evaluate(machine, str(tree), run, parser, expect)
+        boots[name] = evaluate(machine, str(tree), run, parser, expect, built.unbuilt)
         print(f'ci.boot: {name}{tag}: {"PASS" if boots[name].ok else "FAIL"}'
               f' in {run.seconds:.0f} s', flush=True)
     return boots, built
