@@ -50,13 +50,18 @@ def requested(arch: str) -> dict[str, str]:
     return wanted
 
 
-def required(arch: str, tree: Path) -> tuple[dict[str, str], list[str]]:
-    """The requested values of the symbols the tree's Kconfig defines, and
-    the names (CONFIG_X) of the requested symbols it does not define."""
+def defined_only(wanted: dict[str, str], tree: Path) -> tuple[dict[str, str], list[str]]:
+    """The wanted values of the symbols the tree's Kconfig defines, and the
+    names (CONFIG_X) of the wanted symbols it does not define."""
     defined = kconfig_symbols(Path(tree))
-    wanted = requested(arch)
     undefined = sorted(f'CONFIG_{s}' for s in wanted if f'CONFIG_{s}' not in defined)
     return {s: v for s, v in wanted.items() if f'CONFIG_{s}' in defined}, undefined
+
+
+def required(arch: str, tree: Path) -> tuple[dict[str, str], list[str]]:
+    """What the arch's fragments request that the tree can have, and the
+    names of the rest (defined_only)."""
+    return defined_only(requested(arch), tree)
 
 
 def mismatches(wanted: dict[str, str], final: dict[str, str]) -> list[str]:

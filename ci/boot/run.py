@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         except build.BuildError as err:
             print(f'ci.boot: {err}', file=sys.stderr)
             return 2
-        print(f'ci.boot: {dotconfig}: every requested symbol is set')
+        print(f'ci.boot: {dotconfig}: every requested symbol that the tree defines is set')
         return 0
     if args.arch != 'x86_64' and args.accel == 'kvm':
         ap.error('--accel kvm is for x86_64 only')
