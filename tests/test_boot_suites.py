@@ -25,8 +25,10 @@ KUNIT_TREE = {
         '\t.test_cases = lpae_cases,\n};\nkunit_test_suite(lpae_suite);\n',
     'drivers/iommu/io-pgtable-arm-v7s.c':
         '#ifdef CONFIG_IOMMU_IO_PGTABLE_ARMV7S_SELFTEST\nstatic int t(void);\n#endif\n',
-    PT + 'kunit_alpha.h': 'static struct kunit_suite NS(a) = {\n\t.name = __stringify(NS(walk_test)),\n};\n',
-    PT + 'kunit_beta.h': 'static struct kunit_suite NS(b) = {\n\t.name = __stringify(NS(map_test)),\n};\n',
+    PT + 'kunit_alpha.h':
+        'static struct kunit_suite NS(a) = {\n\t.name = __stringify(NS(walk_test)),\n};\n',
+    PT + 'kunit_beta.h':
+        'static struct kunit_suite NS(b) = {\n\t.name = __stringify(NS(map_test)),\n};\n',
     PT + 'kunit_helpers.h': 'static void helper(void) {}\n',
     PT + 'fmt/Makefile': ('iommu_pt_fmt-$(CONFIG_IOMMU_PT_ONE) += one\n'
                           'iommu_pt_fmt-$(CONFIG_IOMMUFD_TEST) += fake\n'
