@@ -56,3 +56,14 @@ def test_kconfig_symbols_are_the_tree_own(tmp_path):
     (tmp_path / 'Kconfig.debug').write_text('\tconfig DEBUG_X\n\tbool\n')
     assert arches.kconfig_symbols(tmp_path) == {
         'CONFIG_IOMMU_SUPPORT', 'CONFIG_AMD_IOMMU', 'CONFIG_DEBUG_X'}
+
+
+def test_optional_symbols_are_marked_with_a_reason():
+    text = ('CONFIG_MTK_IOMMU_V1=m\n# optional: CONFIG_MTK_IOMMU_V1 (depends on ARM on 6.12)\n'
+            '# CONFIG_FOO is not set\n#optional: CONFIG_BAR\n')
+    assert arches.optional_symbols(text) == {'CONFIG_MTK_IOMMU_V1'}
+    # every optional symbol of the shipped fragments is also requested there
+    for arch in arches.ARCHES.values():
+        for frag in arch.fragments:
+            text = frag.read_text()
+            assert arches.optional_symbols(text) <= set(arches.fragment_lines(text)), frag
