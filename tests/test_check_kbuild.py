@@ -132,3 +132,23 @@ def test_index_finds_the_objects_that_read_a_header(tmp_path):
     kbuild.cmd_path(tmp_path, 'drivers/iommu/c.o').unlink()
     index.refresh(['drivers/iommu/c.o'])
     assert 'drivers/iommu/c.o' not in index.objects
+
+
+def test_a_late_diagnostic_goes_to_the_object_of_its_source():
+    """Seen on 6.12: dmar.c's warning printed after virtio-iommu.o's quiet
+    line; it belongs to dmar.o, which the same output compiled."""
+    text = (f'  CC      drivers/iommu/intel/dmar.o\n'
+            f'  CC [M]  drivers/iommu/virtio-iommu.o\n'
+            f"{SRC}/drivers/iommu/intel/dmar.c:1074:35: warning: '%d' directive writing "
+            f'between 1 and 10 bytes into a region of size 9 [-Wformat-overflow=]\n'
+            f'{SRC}/include/linux/iommu.h:10:1: warning: a header warning\n')
+    objs = kbuild.parse_output(text, SRC)
+    assert [d.file for d in objs['drivers/iommu/intel/dmar.o'].diags] == [
+        'drivers/iommu/intel/dmar.c']
+    # a header's diagnostic has no object of its own: it stays in the block
+    assert [d.file for d in objs['drivers/iommu/virtio-iommu.o'].diags] == [
+        'include/linux/iommu.h']
+    # a source this output did not compile keeps the block's object too
+    alone = kbuild.parse_output(text.replace('  CC      drivers/iommu/intel/dmar.o\n', ''), SRC)
+    assert 'drivers/iommu/intel/dmar.o' not in alone
+    assert len(alone['drivers/iommu/virtio-iommu.o'].diags) == 2

@@ -107,9 +107,16 @@ def test_every_commit_builds_on_x86_64(series_7_2, figures):
     data = json.loads((out / 'check.json').read_text())
     run = data['arch_runs']['x86_64']
     cells = run['cells']
-    figures(f'x86_64 bisect builds: {sum(c["status"] == "ok" for c in cells.values())}'
-            f'/{len(cells)} commits ok in {run["timings"]["total"]:.0f} s')
-    bad = {step: cell['status'] for step, cell in cells.items() if cell['status'] != 'ok'}
+    ok = [step for step, cell in cells.items() if cell['status'] == 'ok']
+    figures(f'x86_64 bisect builds: {len(ok)} of {len(cells)} commits built '
+            f'(the rest touch no file x86_64 compiles) in {run["timings"]["total"]:.0f} s')
+    bad = {step: cell['status'] for step, cell in cells.items()
+           if cell['status'] not in ('ok', 'not built')}
     applied = [s['id'] for s in series_7_2['steps'] if s['status'] == 'applied']
     assert rc == 0 and run['status'] == 'ok' and not bad, (run['error'], bad)
     assert sorted(cells) == sorted(applied)
+    # what only other arches compile (arm64's smmu-v3, arm's msm, ...) is
+    # make check's; everything else must have been built here
+    assert {'core', 'generic_pt', 'callers-iommufd-pages', 'callers-vfio-unmap',
+            'remove-iova_to_phys-op'} <= set(ok)
+    assert len(ok) >= 25

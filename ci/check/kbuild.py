@@ -90,7 +90,17 @@ def parse_output(text: str, srctree: str) -> dict[str, ObjectOutput]:
         if m and current:
             file = relative(m.group('file'), srctree) or m.group('file')
             kind = 'error' if 'error' in m.group('kind') else 'warning'
-            objects[current].diags.append(Diag(file, kind, m.group('msg').strip().translate(QUOTES)))
+            diag = Diag(file, kind, m.group('msg').strip().translate(QUOTES))
+            objects[current].diags.append(diag)
+    # Output of a sub-make can still land inside another object's block
+    # (seen: a dmar.c warning after the quiet line of virtio-iommu.o), so a
+    # diagnostic in foo.c belongs to foo.o when foo.o was compiled here.
+    for obj, out in objects.items():
+        for diag in list(out.diags):
+            owner = diag.file[:-2] + '.o' if diag.file.endswith('.c') else None
+            if owner and owner != obj and owner in objects and objects[owner].compiled:
+                out.diags.remove(diag)
+                objects[owner].diags.append(diag)
     return dict(objects)
 
 
