@@ -126,7 +126,9 @@ def main(argv=None) -> int:
         return 2
     repo = s.worktree if s.worktree.exists() else s.tree
     srctree = check_worktree_path(s)
-    lock_path = arches_mod.CACHE / 'check' / '.lock'
+    # one check per source tree at a time: they share its worktree and build
+    # directories; a 7.2 and a 6.12 check run side by side
+    lock_path = arches_mod.CACHE / 'check' / f'.lock-{srctree.name}'
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     lock = open(lock_path, 'w')
     try:
