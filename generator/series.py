@@ -5,6 +5,7 @@ import json
 import os
 import pathlib
 import re
+import shutil
 import tempfile
 import time
 
@@ -149,11 +150,23 @@ def _fill_cover_letter(path: pathlib.Path, title: str, blurb: str) -> None:
     path.write_text(text)
 
 
+# The results the other targets write into a series directory.
+STALE_RESULTS = ('report.md', 'report.html', 'check.json', 'logs', 'boot', 'bench',
+                 'range-diff-*.txt')
+
+
 def _format_patch(work: pathlib.Path, base: str, out: pathlib.Path, version: int,
                   who: tuple[str, str]) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
     for old in list(out.glob(f'v{version}-*.patch')) + [out / 'series.json']:
         old.unlink(missing_ok=True)
+    # What make check, boot and bench wrote describes the commits this run
+    # replaces: a report that outlives them would vouch for other commits.
+    for path in [p for pattern in STALE_RESULTS for p in out.glob(pattern)]:
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
     # The cover letter is from the committer: the series' author too.
     env = dict(os.environ, GIT_COMMITTER_NAME=who[0], GIT_COMMITTER_EMAIL=who[1])
     names = git(work, 'format-patch', '--cover-letter', f'--base={base}', f'-v{version}',

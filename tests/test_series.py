@@ -92,6 +92,20 @@ def test_user_tree_is_left_alone_and_rerun_replaces_branch(fixture_tree, tmp_pat
     assert first  # the branch existed after the first run, and was replaced
 
 
+def test_rerun_drops_the_results_of_the_replaced_commits(fixture_tree, tmp_path):
+    """make check/boot/bench results in OUT describe the old commits; a
+    regenerated series must not carry them. Other files are kept."""
+    series.generate(_options(fixture_tree, tmp_path), log=_quiet)
+    out = tmp_path / 'out'
+    for name in ('report.md', 'report.html', 'check.json', 'range-diff-v0-v1.txt', 'notes.txt'):
+        (out / name).write_text('old\n')
+    for name in ('logs/x86_64', 'boot/logs', 'bench'):
+        (out / name).mkdir(parents=True)
+    series.generate(_options(fixture_tree, tmp_path), log=_quiet)
+    assert sorted(p.name for p in out.iterdir() if not p.name.endswith('.patch')) == [
+        'notes.txt', 'series.json']
+
+
 def test_uncovered_implementer_stops_generation(fixture_tree, tmp_path):
     (fixture_tree / 'drivers/iommu/new.c').write_text(
         kernel_fixture.TOY_C.replace('toy_', 'new_'))
