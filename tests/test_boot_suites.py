@@ -59,6 +59,17 @@ def test_a_kunit_tree_with_generic_pt_and_vfio_selftests(tmp_path):
     assert expect.programs == ['iommufd', 'iommufd_fail_nth', 'vfio_dma_mapping_test']
 
 
+def test_generic_pt_suites_only_where_the_config_builds_them(tmp_path):
+    tree = write(tmp_path, KUNIT_TREE)
+    assert suites.expected(tree, generic_pt_kunit_built=False).kunit == ['lpae-suite']
+
+
+def test_run_requires_no_generic_pt_suite_while_the_fragments_leave_them_out(tmp_path):
+    from ci.boot import config
+    assert config.requested('x86_64')['IOMMU_PT_KUNIT_TEST'] == 'n'
+    assert config.requested('arm64').get('IOMMU_PT_KUNIT_TEST', 'n') == 'n'
+
+
 def test_a_tree_with_boot_selftests_no_generic_pt_and_no_vfio_selftests(tmp_path):
     tree = write(tmp_path, SELFTEST_TREE)
     expect = suites.expected(tree)

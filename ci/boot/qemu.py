@@ -22,12 +22,10 @@ class Machine:
     cmdline: str              # kernel parameters for this IOMMU
     tests: list[str]          # user-space tests the guest init runs
     console: str              # kernel console device
-    # The built-in KUnit suites run only on the machines without an IOMMU:
-    # the generic_pt iommu suites check that NR_SECONDARY_PAGETABLE is
-    # unchanged across each case ("assumes kunit is running isolated",
-    # kunit_iommu_pt.h), which DMA through a real IOMMU breaks, and one
-    # failed case then leaves pt_kunit_dev registered and fails every
-    # later case.
+    # The built-in KUnit suites run only on the machines without an IOMMU,
+    # so that DMA through one cannot disturb them ("assumes kunit is
+    # running isolated", kunit_iommu_pt.h; why the generic_pt suites are
+    # not built at all: common.config).
     kunit: bool = False
 
 

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import build, qemu, report, results, scan, suites
+from . import build, config, qemu, report, results, scan, suites
 
 def required_suites(machine: qemu.Machine, expect: suites.Expected) -> list[str]:
     """What a boot of the machine must report for a tree with these tests:
@@ -79,7 +79,8 @@ def resolve_base(tree: Path, base: str) -> Path:
 
 def boot_all(tree: Path, arch: str, machines: list[str], out: Path, tag: str,
          args) -> tuple[dict[str, report.Boot], build.Built]:
-    expect = suites.expected(tree)
+    expect = suites.expected(
+        tree, config.requested(arch).get('IOMMU_PT_KUNIT_TEST', 'n') != 'n')
     print(f'ci.boot: {tree} has the KUnit suites {", ".join(expect.kunit) or "(none)"}; '
           f'the boot selftests {", ".join(expect.selftests) or "(none)"}; '
           f'the test programs {", ".join(expect.programs) or "(none)"}', flush=True)
