@@ -11,6 +11,7 @@ import pathlib
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import uuid
 
@@ -112,7 +113,11 @@ def _free_port():
 def test_builds_go_through_distcc(make_series, tmp_path, monkeypatch, how):
     out = make_series('clean', token=uuid.uuid4().hex)     # a code change no cache has seen
     port = _free_port()
-    log = tmp_path / 'distccd.log'
+    # distccd started as root serves as user distccd, which cannot enter
+    # pytest's root-only tmp_path: its log goes to a directory it can write
+    logdir = pathlib.Path(tempfile.mkdtemp(prefix='distccd-'))
+    logdir.chmod(0o777)
+    log = logdir / 'distccd.log'
     daemon = subprocess.Popen(['distccd', '--no-detach', '--daemon', '--allow', '127.0.0.1',
                                '--listen', '127.0.0.1', '--port', str(port), '--jobs', '2',
                                '--log-file', str(log), '--log-level', 'info'])
@@ -133,4 +138,5 @@ def test_builds_go_through_distcc(make_series, tmp_path, monkeypatch, how):
     cells, _ = _cells(out)
     assert {c['status'] for c in cells.values()} == {'ok'}
     served = log.read_text()
+    shutil.rmtree(logdir)
     assert 'COMPILE_OK' in served and 'sprd-iommu.c' in served
