@@ -17,6 +17,7 @@ per fragment set, then built incrementally.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -138,6 +139,14 @@ def kconfig_symbols(srctree: pathlib.Path) -> set[str]:
     return names
 
 
+@functools.lru_cache(maxsize=None)
+def _symbols_at(srctree: pathlib.Path, base_commit: str) -> frozenset[str]:
+    """kconfig_symbols() of srctree checked out at base_commit (the key
+    only): setup() of each arch runs at the base, and one walk of the
+    tree's Kconfig files serves all six."""
+    return frozenset(kconfig_symbols(srctree))
+
+
 def setup(arch: Arch, srctree: pathlib.Path, base_commit: str, env: dict, log,
           jobs: int = 2, prepare: bool = True) -> tuple[pathlib.Path, dict]:
     """Configure (if needed), verify and prepare the arch's build directory.
@@ -149,7 +158,7 @@ def setup(arch: Arch, srctree: pathlib.Path, base_commit: str, env: dict, log,
     want: dict[str, str] = {}
     for frag in arch.fragments:
         want.update(fragment_lines(frag.read_text()))
-    defined = kconfig_symbols(srctree)
+    defined = _symbols_at(srctree, base_commit)
     undefined = sorted(sym for sym in want if sym not in defined)
     if undefined:
         log(f'{arch.name}: not in this tree\'s Kconfig, not required: {", ".join(undefined)}')
@@ -158,7 +167,7 @@ def setup(arch: Arch, srctree: pathlib.Path, base_commit: str, env: dict, log,
                                      [f.read_text() for f in arch.fragments]]).encode()).hexdigest()
     stamp_path = build / STAMP
     stamp = json.loads(stamp_path.read_text()) if stamp_path.exists() else {}
-    done = {'configured': False, 'wiped': False, 'undefined': undefined}
+    done = {'configured': False, 'wiped': False}
     if stamp.get('srctree') not in (None, str(srctree)) and build.exists():
         log(f'{arch.name}: build directory was for {stamp.get("srctree")}: starting afresh')
         shutil.rmtree(build)
@@ -183,7 +192,6 @@ def setup(arch: Arch, srctree: pathlib.Path, base_commit: str, env: dict, log,
     soft = missing_settings({s: v for s, v in want.items() if s in optional}, final)
     if soft:
         log(f'{arch.name}: optional, did not take: ' + '; '.join(soft))
-    done['optional_missing'] = soft
     bad = missing_settings({s: v for s, v in want.items() if s not in optional}, final)
     if bad:
         stamp_path.unlink(missing_ok=True)
