@@ -101,3 +101,11 @@ def series_env(series_7_2):
     os.environ.setdefault('IOVA_TREE', series_7_2['worktree'])
     os.environ.setdefault('IOVA_BASE_TREE', str(base))
     return os.environ['IOVA_TREE'], os.environ['IOVA_BASE_TREE']
+
+
+@pytest.fixture(scope='session')
+def base_audit(series_env):
+    """`make audit`'s findings on the base tree (IOVA_BASE_TREE), found
+    once for the tests that compare them with other methods."""
+    from generator import audit
+    return audit.find(pathlib.Path(series_env[1]))

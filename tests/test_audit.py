@@ -174,10 +174,9 @@ def _tree_from(var: str) -> pathlib.Path:
 
 # The trees: the generated 7.2 tree and its base (tests/conftest.py),
 # unless IOVA_TREE / IOVA_BASE_TREE are set.
-@pytest.mark.usefixtures('series_env')
-def test_base_tree(capsys):
+def test_base_tree(capsys, base_audit):
     """The 7.2 tree: what kernel-notes sections 2-3 list, and no look-alike."""
-    result = audit.find(_tree_from('IOVA_BASE_TREE'))
+    result = base_audit
     with capsys.disabled():
         print(f'\naudit of IOVA_BASE_TREE: {result.seconds:.1f}s, '
               + ', '.join(f'kind {k}: {result.count(k)}' for k in audit.KIND_TITLES))
