@@ -66,10 +66,11 @@ def test_evaluate_reports_a_timeout_and_an_unfinished_init(parser):
     assert {'iommufd', 'iommufd_fail_nth'} <= set(boot.missing)
 
 
-def test_vfio_is_required_on_intel_only_and_kunit_on_kunit_machines_only():
-    intel = run.required_suites(qemu.MACHINES['intel-iommu'], SEVEN)
-    assert 'vfio' in intel and 'vfio_dma_mapping_test' in intel
-    assert 'vfio' not in run.required_suites(qemu.MACHINES['virtio-iommu'], SEVEN)
+def test_vfio_is_required_on_the_iommu_machines_and_kunit_on_kunit_machines_only():
+    for name in ('intel-iommu', 'amd-iommu', 'virtio-iommu'):
+        required = run.required_suites(qemu.MACHINES[name], SEVEN)
+        assert 'vfio' in required and 'vfio_dma_mapping_test' in required
+    assert 'vfio' not in run.required_suites(qemu.MACHINES['kunit'], SEVEN)
     assert 'io-pgtable-arm-test' in run.required_suites(qemu.MACHINES['kunit'], SEVEN)
     assert 'io-pgtable-arm-test' not in run.required_suites(qemu.MACHINES['amd-iommu'], SEVEN)
     assert run.required_suites(qemu.MACHINES['kunit'], SEVEN)[-1] == 'io-pgtable-arm-v7s-selftest'
@@ -161,7 +162,7 @@ def test_a_tree_that_is_not_a_kernel_exits_2(tmp_path, capsys):
     assert 'not a kernel tree' in capsys.readouterr().err
 
 
-def boot_all_lts(tmp_path, monkeypatch, parser, unbuilt):
+def boot_all_lts(tmp_path, monkeypatch, parser, unbuilt, test=None):
     """boot_all of a 6.12-like tree on intel-iommu, with the build and
     QEMU faked: (the machines QEMU got, the boots)."""
     from test_boot_suites import SELFTEST_TREE, write
@@ -178,7 +179,7 @@ def boot_all_lts(tmp_path, monkeypatch, parser, unbuilt):
                                      test_timeout, accel),
                         LPAE_PASS, RESULTS_LTS, 10.0, False, 0)
     monkeypatch.setattr(qemu, 'boot', boot)
-    args = argparse.Namespace(timeout=1, test_timeout=1, accel='tcg')
+    args = argparse.Namespace(timeout=1, test_timeout=1, accel='tcg', test=test)
     boots, _ = run.boot_all(tree, 'x86_64', ['intel-iommu'], tmp_path / 'out', '', args)
     return booted, boots['intel-iommu']
 
@@ -207,3 +208,12 @@ def test_a_program_that_did_not_build_is_not_run_and_fails_the_boot(tmp_path, mo
     assert report.passed(boot, boot)
     assert not report.passed(boot, dataclasses.replace(boot, suites=[
         s for s in boot.suites if s.name != 'iommufd']))
+
+
+def test_test_option_boots_the_machine_with_only_those_tests(tmp_path, monkeypatch, parser):
+    """--test vfio: the guest runs vfio alone and nothing else is required."""
+    booted, boot = boot_all_lts(tmp_path, monkeypatch, parser, {}, test=['vfio'])
+    assert booted[0].tests == ['vfio']
+    assert 'citests=vfio ' in (tmp_path / 'out/logs/x86_64-intel-iommu/command').read_text()
+    assert boot.missing == [] and [s.name for s in boot.suites if s.name in
+                                   qemu.MACHINES['intel-iommu'].tests] == ['vfio']

@@ -22,6 +22,10 @@ from ci.boot import scan
     ('[    9.0] Oops: general protection fault, probably for non-canonical address', 'bug'),
     ('[    9.0] Unable to handle kernel paging request at virtual address 0', 'bug'),
     ('[    4.0] WARNING: CPU: 1 PID: 77 at drivers/iommu/iommu.c:2500 iommu_map+0x1/0x2', 'warn'),
+    # 7.2's format, from a boot with an over-reporting virtio-iommu (test_boot_mutation.py)
+    ('[   19.306401] WARNING: ../src/mm/gup.c:143 at try_grab_folio+0x1a3/0x240, '
+     'CPU#0: vfio_map_test/63', 'warn'),
+    ('[    4.0] WARNING: kernel/locking/mutex.c:90 at mutex_lock+0x1/0x2, CPU#1: sh/5', 'warn'),
     ('[    4.0] DMAR: [DMA Read NO_PASID] Request device [00:03.0] fault addr 0x100000000',
      'iommu-fault'),
     ('[    4.0] DMAR: DRHD: handling fault status reg 2', 'iommu-fault'),

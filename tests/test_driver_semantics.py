@@ -28,6 +28,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "harness"))
 
 import run as harness  # noqa: E402
+from mutations import (ERROR_VALUE, LENGTH_STORE, VALUE_RETURN,  # noqa: E402
+                       mutator)
 from cases import CASES  # noqa: E402
 
 # The generated 7.2 tree and its base (tests/conftest.py), unless
@@ -176,42 +178,6 @@ def test_base_tree_fails(case):
         "the base function returned PHYS_ADDR_MAX for a hole?\n" +
         "\n".join(i for i in holes if r.checks[i][0]))
     assert r.returncode != 0
-
-
-LENGTH_STORE = r"\*\s*length\s*=\s*([^;]+);"
-# A return of something other than a bare error value, or than a value
-# just tested equal to it ("if (pa == PHYS_ADDR_MAX)\n\t\treturn pa;", as
-# in mtk): the length is unspecified there, so doubling it is not a bug.
-VALUE_RETURN = (r"(?<!== PHYS_ADDR_MAX\)\n\t\t)"
-                r"\breturn\s+(?!(?:PHYS_ADDR_MAX|0)\s*;)([^;]+);")
-ERROR_VALUE = r"\bPHYS_ADDR_MAX\b"
-
-
-def _nth_sub(pattern, repl, text, n):
-    """text with only the n-th match of pattern replaced."""
-    matches = list(re.finditer(pattern, text))
-    if n >= len(matches):
-        raise ValueError("no match %d of %s in the function" % (n, pattern))
-    m = matches[n]
-    return text[:m.start()] + m.expand(repl) + text[m.end():]
-
-
-MUTATIONS = {
-    # one *length store over-reports twice the size
-    "double-length": (LENGTH_STORE, r"*length = (\1) << 1;"),
-    # one return doubles whatever length it hands back (a driver that
-    # passes length on to its io-pgtable has no store of its own)
-    "double-at-return": (VALUE_RETURN, r"{ phys_addr_t harness_ret = \1; "
-                         r"*length <<= 1; return harness_ret; }"),
-    # one error return goes back to the old 0
-    "zero-error": (ERROR_VALUE, "0"),
-}
-
-
-def mutator(mutation):
-    kind, n = mutation
-    pattern, repl = MUTATIONS[kind]
-    return lambda text: _nth_sub(pattern, repl, text, n)
 
 
 def occurrences(tree, case, pattern):

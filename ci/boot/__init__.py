@@ -3,6 +3,7 @@ and report the in-kernel and user-space IOMMU test suites per boot.
 
     python3 -m ci.boot --tree <kernel tree> [--arch x86_64|arm64]
                        [--machine kunit|intel-iommu|amd-iommu|virtio-iommu|smmuv3|...]
+                       [--test <one of a machine's tests>...]
                        [--base <base tree, or a commit of --tree>] [--accel tcg|kvm]
                        --out <dir>
     python3 -m ci.boot --tree <kernel tree> --arch <arch> --config-only --out <dir>
@@ -25,7 +26,9 @@ Steps (modules):
    a failed suite of every boot that would run it, with its first error;
  - qemu.py: the machines and one boot (TCG by default); the guest init
    (init.sh) runs the KUnit suites through debugfs on the IOMMU-less
-   "kunit" machine and the user-space tests on the IOMMU machines, and
+   "kunit" machine and the user-space tests on the IOMMU machines (the
+   VFIO tests on all three x86 IOMMUs: amd-iommu and virtio-iommu, which
+   remap no interrupts, boot with allow_unsafe_interrupts), and
    writes their TAP to a virtio console port; the kernel console goes to a
    file;
  - results.py: KTAP and kselftest TAP parsed with the tree's kunit_parser,

@@ -95,7 +95,8 @@ def boot_all(tree: Path, arch: str, machines: list[str], out: Path, tag: str,
               f'that runs it): {error}', flush=True)
     for name in machines:
         machine = qemu.MACHINES[name]
-        machine = dataclasses.replace(machine, tests=suites.machine_tests(machine.tests, expect))
+        machine = dataclasses.replace(machine, tests=suites.machine_tests(
+            [t for t in machine.tests if not args.test or t in args.test], expect))
         runnable = dataclasses.replace(machine, tests=[t for t in machine.tests
                                                        if t not in built.unbuilt])
         logs = out / 'logs' / f'{arch}-{name}{tag}'
@@ -123,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
             help='machine to boot (repeatable; default: all of the arch)')
     ap.add_argument('--base', help='base tree, or a commit of --tree, for the before column')
     ap.add_argument('--out', required=True, type=Path)
+    ap.add_argument('--test', action='append', choices=sorted(
+                        {t for m in qemu.MACHINES.values() for t in m.tests}),
+                    help='run only this test of each machine (repeatable; default: all)')
     ap.add_argument('--timeout', type=int, default=1800, help='seconds per boot')
     ap.add_argument('--test-timeout', type=int, default=900,
             help='seconds per user-space test program in the guest')

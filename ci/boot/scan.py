@@ -3,7 +3,7 @@
 Every report fails the boot. The kinds are checked in order and the first
 match wins, because the same line can look like several: a KASAN report
 starts with "BUG:", a lockdep report with "WARNING:" but without the
-"CPU: n PID: n" of a WARN().
+"CPU: n PID: n" (or, since 7.x, "<file>:<line> at") of a WARN().
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
     ('kasan', re.compile(r'BUG: KASAN: |KASAN: .* in ')),
     ('ubsan', re.compile(r'UBSAN: ')),
     ('lockdep', re.compile(
-        r'WARNING: (?!CPU: )(?!at ).*(lock|RCU|recursion)'
+        r'WARNING: (?!CPU: )(?!at )(?!\S+:\d+ at ).*(lock|RCU|recursion)'
         r'|INFO: (possible|inconsistent) .*lock'
         r'|DEBUG_LOCKS_WARN_ON'
         r'|BUG: (MAX_LOCK_DEPTH|lock held|held lock|bad unlock)')),
@@ -25,7 +25,10 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
     ('bug', re.compile(
         r'\bBUG: |kernel BUG at |Oops: |general protection fault'
         r'|Unable to handle kernel|Internal error: ')),
-    ('warn', re.compile(r'WARNING: CPU: \d+ PID: \d+ at |WARNING: at ')),
+    # WARN() up to 6.x: "WARNING: CPU: 0 PID: 1 at <func>"; since 7.x
+    # (kernel/panic.c __warn): "WARNING: <file>:<line> at <func>, CPU#0: <comm>/<pid>"
+    ('warn', re.compile(r'WARNING: CPU: \d+ PID: \d+ at |WARNING: at '
+                        r'|WARNING: \S+:\d+ at .*, CPU#\d+: ')),
     ('iommu-fault', re.compile(
         r'translation fault'
         r'|IO_PAGE_FAULT'                                  # amd
