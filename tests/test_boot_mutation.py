@@ -1,6 +1,7 @@
 """Slow: a driver template that over-reports its length must fail a boot.
 
-The tree named by $CI_BOOT_TREE (a generated series tree) is copied with
+The generated tree (conftest's boot_tree: $CI_BOOT_TREE, else the 7.2
+series make test generates) is copied with
 one bug put into virtio-iommu's converted function: its *length store
 doubled (tests/harness/mutations.py, the same mutation the semantic harness
 catches on the host). The copy is booted on x86_64 with virtio-iommu and
@@ -12,7 +13,6 @@ The copy lives at a fixed cache path, so its object directory is reused
 and a re-run recompiles only what changed (ci/boot/build.py)."""
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -63,11 +63,8 @@ def boot_vfio(tree: Path, out: Path) -> tuple[int, dict, str]:
 
 
 @pytest.mark.slow
-def test_an_over_reported_length_in_a_driver_fails_the_boot(tmp_path):
-    tree = os.environ.get('CI_BOOT_TREE')
-    if not tree:
-        pytest.skip('CI_BOOT_TREE is not set (a generated kernel tree to mutate and boot)')
-    tree = Path(tree)
+def test_an_over_reported_length_in_a_driver_fails_the_boot(tmp_path, boot_tree):
+    tree = boot_tree
     source = (tree / DRIVER).read_text()
     if f'{FUNCTION}(' not in source:
         pytest.skip(f'{tree} has no {FUNCTION} (not a generated series tree)')

@@ -58,6 +58,10 @@ def test_arm64_machines():
     with pytest.raises(KeyError):
         cmd('smmuv3', 'kvm')
     assert 'virtio-iommu-pci' in cmd('virtio-iommu-arm64')
+    for name in ('smmuv3', 'virtio-iommu-arm64'):
+        params = append(cmd(name))
+        assert 'citests=iommufd,iommufd_fail_nth,vfio,vfio_dma_mapping_test' in params
+        assert 'vfio_iommu_type1.allow_unsafe_interrupts=1' in params
 
 
 def test_default_machines_belong_to_their_arch():
