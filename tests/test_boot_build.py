@@ -48,7 +48,10 @@ def test_x86_64_configure_and_build_steps():
     assert 'LDFLAGS=-static' in selftests and "'KHDR_INCLUDES=-isystem /m/obj/usr/include'" in selftests
     assert (f"'USERCFLAGS=-I/m/src/tools/testing/selftests "
             f"-include {build.HERE}/selftests_timeout_shim.h'") in selftests
-    assert steps[-1].startswith('gcc -static') and steps[-1].endswith('vfio_map_test.c')
+    assert steps[-2].startswith('gcc -static') and steps[-2].endswith('vfio_map_test.c')
+    # ours read the tree's iommufd selftest uapi (iommufd_test.h)
+    assert steps[-1].endswith('iommufd_access_test.c')
+    assert '-I/m/src/drivers/iommu/iommufd' in steps[-1]
     vfio = next(l for l in steps if 'selftests/vfio' in l)
     assert vfio.endswith('/m/obj/ci-tests/vfio/vfio_dma_mapping_test || true')
     assert "'LDFLAGS=-static -pthread'" in vfio
@@ -147,7 +150,8 @@ def test_initramfs_holds_init_busybox_and_every_test(tmp_path):
     assert records['init'][4] == (Path(build.__file__).parent / 'init.sh').read_bytes()
     assert stat.S_IFMT(records['dev/console'][1]) == stat.S_IFCHR
     for name in ['bin/busybox', 'tests/iommufd', 'tests/iommufd_fail_nth',
-                 'tests/vfio_dma_mapping_test', 'tests/vfio_map_test']:
+                 'tests/vfio_dma_mapping_test', 'tests/vfio_map_test',
+                 'tests/iommufd_access_test']:
         assert records[name][1] & 0o111, name
 
 
@@ -176,11 +180,11 @@ def test_steps_build_only_the_wanted_kernel_programs():
 
 
 def test_programs_are_the_tree_own_and_ours(tmp_path):
-    assert build.programs(tmp_path) == [build.VFIO_TEST]
+    assert build.programs(tmp_path) == [build.VFIO_TEST, build.IOMMUFD_ACCESS_TEST]
     for name in ('iommu/iommufd.c', 'iommu/iommufd_fail_nth.c'):
         (tmp_path / 'tools/testing/selftests' / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / 'tools/testing/selftests' / name).write_text('int main(void) {}\n')
-    assert build.programs(tmp_path) == build.SELFTESTS + [build.VFIO_TEST]
+    assert build.programs(tmp_path) == build.SELFTESTS + list(build.OURS)
     vfio = tmp_path / 'tools/testing/selftests/vfio/vfio_dma_mapping_test.c'
     vfio.parent.mkdir()
     vfio.write_text('int main(void) {}\n')
@@ -260,7 +264,7 @@ def test_build_reports_kernel_programs_that_do_not_build(small_tree, tmp_path, m
     monkeypatch.setitem(build.ARCHES, 'x86_64', build.Arch(
         'x86_64', 'x86', (), 'bzImage', 'bzImage', '', elf(tmp_path, 'busybox', False)))
     configure_run = build.Workspace.run
-    made = [build.VFIO_SELFTEST, build.VFIO_TEST]
+    made = [build.VFIO_SELFTEST, build.VFIO_TEST, build.IOMMUFD_ACCESS_TEST]
 
     def run(self, steps, log):
         if not any('ci-tests' in s for s in steps):

@@ -13,6 +13,7 @@ The copy lives at a fixed cache path, so its object directory is reused
 and a re-run recompiles only what changed (ci/boot/build.py)."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -25,11 +26,6 @@ sys.path.insert(0, str(REPO / 'tests' / 'harness'))
 
 from ci.boot import build  # noqa: E402
 import mutations  # noqa: E402
-
-DRIVER = 'drivers/iommu/virtio-iommu.c'
-FUNCTION = 'viommu_iova_to_phys_length'
-MUTATION = ('double-length', 0)
-
 
 def copy_of(tree: Path, name: str, staging: Path) -> Path:
     """tree's committed files at a fixed cache path. They are unpacked
@@ -52,36 +48,64 @@ def copy_of(tree: Path, name: str, staging: Path) -> Path:
     return dest
 
 
-def boot_vfio(tree: Path, out: Path) -> tuple[int, dict, str]:
+MUTANTS = {
+    # name: (file, function or None for the file's one *length store, test)
+    'virtio-iommu': ('drivers/iommu/virtio-iommu.c', 'viommu_iova_to_phys_length', 'vfio'),
+    'generic_pt': ('drivers/iommu/generic_pt/iommu_pt.h', None, 'iommufd_access_test'),
+}
+MUTATION = ('double-length', 0)
+
+
+def mutated(source: str, function: str | None) -> str:
+    if function:
+        return mutations.mutate_function(source, function, MUTATION)
+    stores = re.findall(mutations.LENGTH_STORE, source)
+    assert len(stores) == 1, f'expected one *length store, found {stores}'
+    return mutations.mutator(MUTATION)(source)
+
+
+def boot(tree: Path, out: Path, tests: list[str]) -> tuple[int, dict, str]:
     proc = subprocess.run([sys.executable, '-m', 'ci.boot', '--tree', str(tree),
-                           '--arch', 'x86_64', '--machine', 'virtio-iommu',
-                           '--test', 'vfio', '--out', str(out)], cwd=REPO,
+                           '--arch', 'x86_64', '--machine', 'virtio-iommu', '--out', str(out)]
+                          + [a for t in tests for a in ('--test', t)], cwd=REPO,
                           capture_output=True, text=True, timeout=3 * 3600)
     report = out / 'boot-x86_64-virtio-iommu.json'
     assert report.exists(), proc.stdout + proc.stderr
     return proc.returncode, json.loads(report.read_text())['boot'], proc.stdout + proc.stderr
 
 
+def suite(boot_report: dict, name: str) -> dict | None:
+    return next((s for s in boot_report['suites'] if s['name'] == name), None)
+
+
+@pytest.fixture(scope='module')
+def control(boot_tree, tmp_path_factory):
+    """The unmutated tree passes every test the mutants are judged by."""
+    tests = sorted({test for _, _, test in MUTANTS.values()})
+    rc, report, log = boot(boot_tree, tmp_path_factory.mktemp('control'), tests)
+    assert rc == 0, ('the unmutated tree must pass first:\n' +
+                     '\n'.join(report['problems']) + log[-3000:])
+    for test in tests:
+        assert suite(report, test) and suite(report, test)['passed'] > 0, test
+    return report
+
+
 @pytest.mark.slow
-def test_an_over_reported_length_in_a_driver_fails_the_boot(tmp_path, boot_tree):
-    tree = boot_tree
-    source = (tree / DRIVER).read_text()
-    if f'{FUNCTION}(' not in source:
-        pytest.skip(f'{tree} has no {FUNCTION} (not a generated series tree)')
-
-    rc, control, log = boot_vfio(tree, tmp_path / 'control')
-    vfio = [s for s in control['suites'] if s['name'] == 'vfio']
-    assert rc == 0 and vfio and vfio[0]['passed'] > 0, (
-        'the unmutated tree must pass first:\n' + '\n'.join(control['problems']) + log[-3000:])
-
-    mutant = copy_of(tree, 'virtio-double-length', tmp_path / 'staging')
-    mutated = mutations.mutate_function(source, FUNCTION, MUTATION)
-    assert mutated != source
-    (mutant / DRIVER).write_text(mutated)
-    rc, boot, log = boot_vfio(mutant, tmp_path / 'mutant')
+@pytest.mark.parametrize('name', sorted(MUTANTS))
+def test_an_over_reported_length_fails_the_boot(name, boot_tree, control, tmp_path):
+    path, function, test = MUTANTS[name]
+    if not (boot_tree / path).exists():
+        pytest.skip(f'{boot_tree} has no {path}')
+    source = (boot_tree / path).read_text()
+    if 'iova_to_phys_length(' not in source:
+        pytest.skip(f'{boot_tree}/{path} has no iova_to_phys_length (not a generated tree)')
+    mutant = copy_of(boot_tree, f'{name}-double-length', tmp_path / 'staging')
+    changed = mutated(source, function)
+    assert changed != source
+    (mutant / path).write_text(changed)
+    rc, report, log = boot(mutant, tmp_path / 'mutant', [test])
     # 1: a suite failed or the kernel complained; 2 would be a build failure
     assert rc == 1, f'exit {rc}; the mutation escaped or did not build:\n{log[-3000:]}'
-    vfio = [s for s in boot['suites'] if s['name'] == 'vfio']
-    complaints = [f for f in boot.get('findings', [])]
-    assert (vfio and (vfio[0]['failed'] > 0 or vfio[0].get('errors'))) or complaints, (
-        '\n'.join(boot['problems']))
+    failed = suite(report, test)
+    assert (failed and (failed['failed'] > 0 or failed.get('errors'))) or report['findings'], (
+        '\n'.join(report['problems']))

@@ -31,7 +31,7 @@ def test_intel_iommu_machine_under_kvm_and_tcg():
     assert iommu < first_pci_device(c)   # QEMU wants the IOMMU before PCI devices
     params = append(c)
     assert 'intel_iommu=on' in params and 'console=ttyS0' in params
-    assert 'citests=iommufd,iommufd_fail_nth,vfio,vfio_dma_mapping_test' in params
+    assert 'citests=iommufd,iommufd_fail_nth,iommufd_access_test,vfio,vfio_dma_mapping_test' in params
     assert 'hugepagesz=1G' in params and 'citimeout=300' in params
     assert c[c.index('-serial') + 1] == 'file:/o/console.log'
     assert 'file,id=results,path=/o/results.log' in c
@@ -45,7 +45,7 @@ def test_x86_machines_without_interrupt_remapping_allow_vfio_anyway(name, device
     c = cmd(name)
     assert c.index(device) < first_pci_device(c)
     params = append(c)
-    assert 'citests=iommufd,iommufd_fail_nth,vfio,vfio_dma_mapping_test' in params
+    assert 'citests=iommufd,iommufd_fail_nth,iommufd_access_test,vfio,vfio_dma_mapping_test' in params
     assert {'vfio_iommu_type1.allow_unsafe_interrupts=1',
             'iommufd.allow_unsafe_interrupts=1'} <= set(params)
     assert 'allow_unsafe_interrupts' not in ' '.join(append(cmd('intel-iommu')))
@@ -60,7 +60,7 @@ def test_arm64_machines():
     assert 'virtio-iommu-pci' in cmd('virtio-iommu-arm64')
     for name in ('smmuv3', 'virtio-iommu-arm64'):
         params = append(cmd(name))
-        assert 'citests=iommufd,iommufd_fail_nth,vfio,vfio_dma_mapping_test' in params
+        assert 'citests=iommufd,iommufd_fail_nth,iommufd_access_test,vfio,vfio_dma_mapping_test' in params
         assert 'vfio_iommu_type1.allow_unsafe_interrupts=1' in params
 
 

@@ -44,7 +44,8 @@ def test_no_ktap_at_all_gives_no_suites(parser):
 def test_sections_split_at_markers():
     found = results.sections(fixture('results-sample.log'))
     assert list(found) == ['kunit/io-pgtable-arm-test', 'kunit/amdv1_fmt_test',
-                           'iommufd', 'vfio', 'iommufd_fail_nth', 'dmesg']
+                           'iommufd', 'iommufd_access_test', 'vfio', 'iommufd_fail_nth',
+                           'dmesg']
     assert (found['iommufd'].rc, found['iommufd'].seconds) == (0, 12.34)
     assert found['iommufd'].lines[0] == 'TAP version 13'
     assert found['iommufd'].lines[-1].startswith('# Totals:')

@@ -35,7 +35,7 @@ def test_evaluate_collects_suites_missing_and_findings(parser):
                         parser, SEVEN)
     names = [s.name for s in boot.suites]
     assert names == ['io-pgtable-arm-test', 'amdv1_fmt_test', 'io-pgtable-arm-v7s-selftest',
-                     'iommufd', 'iommufd_fail_nth', 'vfio']
+                     'iommufd', 'iommufd_fail_nth', 'iommufd_access_test', 'vfio']
     # KUnit is not required on an IOMMU machine, its own tests are
     assert boot.missing == ['vfio_dma_mapping_test']
     assert boot.findings == [] and boot.errors == []
@@ -80,7 +80,8 @@ def test_a_tree_without_kunit_and_vfio_selftests_requires_its_boot_selftests():
     assert run.required_suites(qemu.MACHINES['kunit'], LTS) == [
         results.LPAE_SUITE, results.V7S_SUITE]
     assert run.required_suites(qemu.MACHINES['intel-iommu'], LTS) == [
-        results.LPAE_SUITE, results.V7S_SUITE, 'iommufd', 'iommufd_fail_nth', 'vfio']
+        results.LPAE_SUITE, results.V7S_SUITE, 'iommufd', 'iommufd_fail_nth',
+        'iommufd_access_test', 'vfio']
     assert run.required_suites(qemu.MACHINES['smmuv3'], LTS)[:2] == [
         results.LPAE_SUITE, results.V7S_SUITE]
 
@@ -96,6 +97,11 @@ TAP version 13
 1..1
 ok 1 basic_fail_nth.basic
 @@@ END iommufd_fail_nth rc=0 seconds=9.0
+@@@ BEGIN iommufd_access_test
+TAP version 13
+1..1
+ok 1 4K.read-all
+@@@ END iommufd_access_test rc=0 seconds=0.5
 @@@ BEGIN vfio
 TAP version 13
 1..1
@@ -109,7 +115,8 @@ def test_a_tree_with_boot_selftests_passes_on_them_and_fails_without_them(parser
     machine = qemu.MACHINES['intel-iommu']
     boot = run.evaluate(machine, '/lts', fake_run(LPAE_PASS, RESULTS_LTS), parser, LTS)
     assert [s.name for s in boot.suites] == [results.LPAE_SUITE, results.V7S_SUITE,
-                                             'iommufd', 'iommufd_fail_nth', 'vfio']
+                                             'iommufd', 'iommufd_fail_nth',
+                                             'iommufd_access_test', 'vfio']
     assert boot.missing == [] and boot.ok
     # the LPAE selftest did not run (or printed nothing): the boot fails
     v7s_only = '[    1.810000] arm-v7s io-pgtable: self test ok\n'
@@ -191,7 +198,7 @@ def test_boot_all_boots_a_tree_with_the_tests_it_has(tmp_path, monkeypatch, pars
     assert booted[0].tests == [t for t in qemu.MACHINES['intel-iommu'].tests
                                if t != 'vfio_dma_mapping_test']
     command = (tmp_path / 'out/logs/x86_64-intel-iommu/command').read_text()
-    assert 'citests=iommufd,iommufd_fail_nth,vfio ' in command
+    assert 'citests=iommufd,iommufd_fail_nth,iommufd_access_test,vfio ' in command
     assert boot.ok, boot.problems()
 
 

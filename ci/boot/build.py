@@ -36,7 +36,10 @@ JOBS = os.environ.get('CI_BOOT_JOBS', '2')
 SELFTESTS = ['iommufd', 'iommufd_fail_nth']
 VFIO_SELFTEST = 'vfio_dma_mapping_test'
 VFIO_TEST = 'vfio_map_test'
-PROGRAMS = SELFTESTS + [VFIO_SELFTEST, VFIO_TEST]
+IOMMUFD_ACCESS_TEST = 'iommufd_access_test'
+# Ours, built against the tree's own headers; they must build.
+OURS = {VFIO_TEST: 'vfio_map_test.c', IOMMUFD_ACCESS_TEST: 'iommufd_access_test.c'}
+PROGRAMS = SELFTESTS + [VFIO_SELFTEST] + list(OURS)
 
 
 # Echoed before each make of test programs, so their errors can be found.
@@ -58,7 +61,7 @@ def first_error(log_text: str, program: str) -> str:
 
 def programs(tree: Path) -> list[str]:
     """The test programs built for the tree: the kernel's it has, and ours."""
-    return suites.programs(tree) + [VFIO_TEST]
+    return suites.programs(tree) + list(OURS)
 
 
 @dataclass(frozen=True)
@@ -174,8 +177,10 @@ def build_steps(arch: Arch, src: Path, obj: Path, vfio_cflags: str = '',
             f'if [ -e {tests}/vfio/{VFIO_SELFTEST} ]; then '
             f'cp {tests}/vfio/{VFIO_SELFTEST} {tests}/; fi']
     steps.append(f'echo "{SELFTESTS_MARK}ours"')
-    steps.append(f'{arch.cross_compile}gcc -static -O2 -Wall -Wextra -Werror {khdr} '
-                 f'-o {tests}/{VFIO_TEST} {HERE}/vfio_map_test.c')
+    # iommufd_access_test includes the selftest uapi, iommufd_test.h
+    steps += [f'{arch.cross_compile}gcc -static -O2 -Wall -Wextra -Werror {khdr} '
+              f'-I{src}/drivers/iommu/iommufd -o {tests}/{name} {HERE}/{source}'
+              for name, source in OURS.items() if name in wanted]
     return steps
 
 
@@ -314,7 +319,7 @@ def build(tree: Path, arch_name: str, log: Path) -> Built:
                   60 * int(cpu.group(3)) + float(cpu.group(4))) if cpu else None
     tests = work.obj_dir / 'ci-tests'
     unbuilt = {n: first_error(text, n) for n in wanted
-               if n != VFIO_TEST and not (tests / n).exists()}
+               if n not in OURS and not (tests / n).exists()}
     built = [n for n in wanted if n not in unbuilt]
     for program in [arch.busybox] + [tests / n for n in built]:
         if not program.exists() or not is_static(program):

@@ -10,7 +10,10 @@ from pathlib import Path
 # Huge pages: the iommufd dirty-tracking selftests map up to 128M of 2M
 # pages, the VFIO tests 8M of 2M pages and one 1G page at a time.
 HUGEPAGES = 'hugepagesz=2M hugepages=128 hugepagesz=1G hugepages=1'
-USER_TESTS = ['iommufd', 'iommufd_fail_nth']
+# The kernel's iommufd selftests, and ours (iommufd_access_test.c: reading
+# a mapping back through batch_from_domain, for trees whose own selftests
+# do not build)
+USER_TESTS = ['iommufd', 'iommufd_fail_nth', 'iommufd_access_test']
 VFIO_TESTS = ['vfio', 'vfio_dma_mapping_test']
 # Without interrupt remapping (amd-iommu here, virtio-iommu always) VFIO
 # refuses the group, "No interrupt remapping support" (-EPERM from
