@@ -19,7 +19,8 @@ Steps (modules):
    (the iommufd selftests; the VFIO one where the tree has it);
  - build.py: out-of-tree build in ~/.cache/iova-to-phys-length/boot/<arch>
    (CI_BOOT_CACHE), ccache, nice, -j2 (CI_BOOT_JOBS); uapi headers; the
-   kernel's iommufd (and VFIO) selftests and vfio_map_test.c, static; a
+   kernel's iommufd (and VFIO) selftests and ours (vfio_map_test.c,
+   iommufd_access_test.c), static; a
    newc initramfs (cpio.py) with Debian's busybox-static and init.sh. A
    kernel test program that does not build against the tree's own headers
    (Debian's 6.12.117 ships iommufd selftests written for 6.16's uapi) is
