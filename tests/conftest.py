@@ -112,19 +112,22 @@ def base_audit(series_env):
 
 
 @pytest.fixture(scope='session')
-def boot_tree(series_7_2):
+def boot_tree(request):
     """The kernel tree the slow boot tests build and boot: $CI_BOOT_TREE,
     else the generated 7.2 tree. `-m 'not slow'` leaves them out."""
     import os
-    return pathlib.Path(os.environ.get('CI_BOOT_TREE') or series_7_2['worktree'])
+    given = os.environ.get('CI_BOOT_TREE')
+    if given:
+        return pathlib.Path(given)
+    return pathlib.Path(request.getfixturevalue('series_7_2')['worktree'])
 
 
 @pytest.fixture(scope='session')
-def boot_base(series_7_2):
+def boot_base(request):
     """boot_tree's base for the before columns: $CI_BOOT_BASE (a tree or a
     commit of boot_tree), else the series' base commit; None (every
     failure counts) for a $CI_BOOT_TREE without $CI_BOOT_BASE."""
     import os
     if os.environ.get('CI_BOOT_TREE'):
         return os.environ.get('CI_BOOT_BASE')
-    return series_7_2['kernel']['base_commit']
+    return request.getfixturevalue('series_7_2')['kernel']['base_commit']
