@@ -27,8 +27,8 @@ import pathlib
 import sys
 import time
 
-from ci.check import (arches as arches_mod, bisect, checkpatch, coverage, gitrepo, rangediff,
-                      recipients, report, series as series_mod)
+from ci.check import (arches as arches_mod, bisect, boots, checkpatch, coverage, gitrepo,
+                      rangediff, recipients, report, series as series_mod)
 from ci.check.progress import Progress
 
 
@@ -206,6 +206,7 @@ def main(argv=None) -> int:
     progress.close()
     phases.timings.append(('total', round(time.monotonic() - started, 1)))
     data['timings'] = phases.timings
+    data['boots'] = boots.collect(s.out)
     (s.out / 'check.json').write_text(json.dumps(data, indent=1) + '\n')
     (s.out / 'report.md').write_text(report.markdown(data))
     (s.out / 'report.html').write_text(report.to_html(data))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 
+from ci.check import boots as boots_mod
+
 MARK = {'ok': 'ok', 'fail': 'FAIL', 'not built': '-', 'not run': 'n/a'}
 
 
@@ -47,6 +49,7 @@ def problems(data: dict) -> list[str]:
                            f'{", ".join(cell["failed"]) or cell["note"]}')
             for w in cell.get('new_warnings', []):
                 out.append(f'{arch}: {step}: new W=1 warning: {w}')
+    out += boots_mod.problems(data.get('boots', []))
     return out
 
 
@@ -149,6 +152,7 @@ def markdown(data: dict) -> str:
             lines.append(f'| {name} | {len(r["to"])} | {len(r["cc"])} |')
     else:
         lines.append('not run' + (' (--quick)' if data.get('quick') else ''))
+    lines += ['', '## Boots (make boot)', ''] + boots_mod.markdown(data.get('boots', []))
     lines += ['', '## Timings', '', '| phase | seconds |', '|---|---|']
     lines += [f'| {name} | {sec:.1f} |' for name, sec in data.get('timings', [])]
     if bad:
@@ -252,6 +256,8 @@ def to_html(data: dict) -> str:
         out.append('</table>')
     else:
         out.append('<p>not run</p>')
+    out.append('<h2>Boots (make boot)</h2>')
+    out += boots_mod.html(data.get('boots', []), e)
     out.append('<h2>Timings</h2><table><tr><th>phase</th><th>seconds</th></tr>')
     out += [f'<tr><td>{e(n)}</td><td>{sec:.1f}</td></tr>' for n, sec in data.get('timings', [])]
     out.append('</table>')
