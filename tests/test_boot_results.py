@@ -1,6 +1,10 @@
 """ci/boot/results.py: KTAP from the console and kselftest TAP from the
 results port, parsed with the kernel's kunit_parser."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from boot_tree import fixture, kernel_tree
@@ -162,3 +166,32 @@ def test_lpae_selftest_absent_cut_short_repeated_or_miscounted():
 def test_lpae_kunit_suite_diagnostics_are_not_the_boot_selftest():
     # 7.2's KUnit suite prints its configurations as KTAP diagnostics
     assert results.lpae_selftest_suite(fixture('console-pass.log')) is None
+
+
+LTS_TREE = Path.home() / '.cache/iova-to-phys-length/src/linux-source-6.12_6.12.117-1~deb12u1'
+
+
+def test_a_6_12_parser_takes_the_lines_alone_and_stays_quiet():
+    """6.12's kunit_parser.parse_run_tests has no Printer argument and prints
+    through its module's printer (one process loads one tree's parser, so
+    this runs in its own)."""
+    if not (LTS_TREE / 'tools/testing/kunit/kunit_parser.py').exists():
+        pytest.skip(f'no 6.12 tree at {LTS_TREE}')
+    code = '''
+import sys
+from pathlib import Path
+from ci.boot import results
+parser = results.load_parser(Path(sys.argv[1]))
+assert not hasattr(parser, 'Printer')
+section = results.sections(sys.argv[2])['iommufd_access_test']
+suite = results.tap_suite(parser, section)
+print(suite.name, suite.passed, suite.failed, suite.failures)
+'''
+    log = ('@@@ BEGIN iommufd_access_test\nTAP version 13\n1..2\nok 1 4K.read-all\n'
+           'not ok 2 4K.pin # ACCESS_PAGES: Invalid exchange\n'
+           '@@@ END iommufd_access_test rc=1 seconds=1.0\n')
+    repo = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, '-c', code, str(LTS_TREE), log], cwd=repo,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["iommufd_access_test 1 1 ['4K.pin']"]

@@ -14,6 +14,7 @@ tools/testing/kunit/kunit_parser.py, loaded from the tree under test.
 from __future__ import annotations
 
 import importlib
+import io
 import re
 import sys
 from dataclasses import dataclass, field
@@ -72,6 +73,17 @@ def load_parser(tree: Path) -> ModuleType:
     return importlib.import_module('kunit_parser')
 
 
+def parse(parser: ModuleType, lines: list[str]):
+    """parser.parse_run_tests, quiet. Up to 6.x it takes the lines alone
+    and prints through the module's global printer, which is silenced
+    here; later ones take a Printer."""
+    if hasattr(parser, 'Printer'):
+        return parser.parse_run_tests(lines, parser.Printer(print=False))
+    printer = sys.modules['kunit_printer']
+    parser.stdout = printer.Printer(io.StringIO())
+    return parser.parse_run_tests(lines)
+
+
 def sections(results_log: str) -> dict[str, Section]:
     """Split the results port output at the BEGIN/END markers."""
     found: dict[str, Section] = {}
@@ -126,7 +138,7 @@ def _from_test(parser: ModuleType, name: str, test) -> Suite:
 
 def tap_suite(parser: ModuleType, section: Section) -> Suite:
     """One kselftest program's results from its section."""
-    test = parser.parse_run_tests(section.lines, parser.Printer(print=False))
+    test = parse(parser, section.lines)
     suite = _from_test(parser, section.name, test)
     suite.seconds = section.seconds
     if section.rc is None:
@@ -160,7 +172,7 @@ def kunit_seconds(console: list[str], suite: str) -> float | None:
 def kunit_suites(parser: ModuleType, console_log: str) -> list[Suite]:
     """Every KUnit suite the console reports, as the kernel's parser sees it."""
     lines = console_log.splitlines()
-    main = parser.parse_run_tests(lines, parser.Printer(print=False))
+    main = parse(parser, lines)
     if main.status == parser.TestStatus.FAILURE_TO_PARSE_TESTS:
         return []
     suites = []
@@ -178,7 +190,7 @@ def kunit_section_suite(parser: ModuleType, section: Section) -> Suite:
     """One KUnit suite from its debugfs results file: a KTAP document whose
     only subtest is the suite."""
     name = section.name[len(KUNIT_SECTION):]
-    main = parser.parse_run_tests(section.lines, parser.Printer(print=False))
+    main = parse(parser, section.lines)
     found = [t for t in main.subtests if t.name == name]
     if not found:
         suite = Suite(name, errors=['no KTAP for the suite in its results file'])
