@@ -25,7 +25,8 @@ def test_intel_iommu_machine_under_kvm_and_tcg():
     c = cmd('intel-iommu', 'kvm')
     assert c[:7] == ['qemu-system-x86_64', '-machine', 'q35',
                      '-accel', 'kvm,kernel-irqchip=split', '-cpu', 'host']
-    assert cmd('intel-iommu', 'tcg')[3:7] == ['-accel', 'tcg,thread=multi', '-cpu', 'max']
+    assert cmd('intel-iommu', 'tcg')[3:7] == ['-accel', 'tcg,thread=multi',
+                                              '-cpu', 'max,la57=off']
     c = cmd('intel-iommu')
     iommu = c.index('intel-iommu,intremap=on,caching-mode=on')
     assert iommu < first_pci_device(c)   # QEMU wants the IOMMU before PCI devices
