@@ -183,20 +183,13 @@ def _dpkg_arch() -> str:
         return 'amd64'
 
 
-def fetch_deb(kver: str, log=print) -> tuple[Package, pathlib.Path]:
-    """Download (or reuse) linux-source-<kver>; returns the package and the .deb."""
-    if kver not in KVER_SUITES:
-        raise Failure(f'KVER={kver} is not known; use one of {", ".join(KVER_SUITES)} '
-                      'or KERNEL=<tree>')
-    suite = KVER_SUITES[kver]
-    mirror = mirror_for(suite, apt_sources())
-    name = f'linux-source-{kver}'
+def fetch(mirror: str, suite: str, arch: str, name: str,
+          log=print) -> tuple[Package, pathlib.Path]:
+    """Download (or reuse) the newest <name> of <suite> in the binary-<arch>
+    index of the mirror, checked against the index's SHA256."""
     debs = cache_dir() / 'debs'
     debs.mkdir(parents=True, exist_ok=True)
-    # Architecture-all packages are listed in every binary-<arch> index; the
-    # binary-all index of a suite with No-Support-for-Architecture-all may
-    # lag behind (seen on bookworm-security), so read the machine's own.
-    index_url = f'{mirror}/dists/{suite}/main/binary-{_dpkg_arch()}/Packages.xz'
+    index_url = f'{mirror}/dists/{suite}/main/binary-{arch}/Packages.xz'
     log(f'index: {index_url}')
     try:
         with urllib.request.urlopen(index_url, timeout=60) as resp:
@@ -212,6 +205,46 @@ def fetch_deb(kver: str, log=print) -> tuple[Package, pathlib.Path]:
             deb.unlink()
             raise Failure(f'{deb.name}: SHA256 mismatch against the index')
     return pkg, deb
+
+
+def fetch_deb(kver: str, log=print) -> tuple[Package, pathlib.Path]:
+    """Download (or reuse) linux-source-<kver>; returns the package and the .deb."""
+    if kver not in KVER_SUITES:
+        raise Failure(f'KVER={kver} is not known; use one of {", ".join(KVER_SUITES)} '
+                      'or KERNEL=<tree>')
+    suite = KVER_SUITES[kver]
+    # Architecture-all packages are listed in every binary-<arch> index; the
+    # binary-all index of a suite with No-Support-for-Architecture-all may
+    # lag behind (seen on bookworm-security), so read the machine's own.
+    return fetch(mirror_for(suite, apt_sources()), suite, _dpkg_arch(),
+                 f'linux-source-{kver}', log)
+
+
+def machine_suite(sources: list[AptSource]) -> tuple[str, str]:
+    """The mirror and suite this machine installs its packages from: the
+    first source with main and a suite that is not a security one."""
+    for src in sources:
+        suites = [s for s in src.suites if not s.endswith(('-security', '-updates'))]
+        if 'main' in src.components and suites and 'security' not in src.uri:
+            return src.uri, suites[0]
+    raise Failure('no Debian archive mirror found in the apt configuration')
+
+
+def fetch_foreign(name: str, arch: str, dest: pathlib.Path, log=print) -> pathlib.Path:
+    """The files of Debian package <name> built for another architecture
+    (busybox-static:arm64 for an arm64 guest), unpacked into dest, from the
+    suite and mirror the machine's own packages come from."""
+    mirror, suite = machine_suite(apt_sources())
+    pkg, deb = fetch(mirror, suite, arch, name, log)
+    stamp = dest / '.deb'
+    if stamp.exists() and stamp.read_text() == deb.name:
+        return dest
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    subprocess.run(['dpkg-deb', '-x', str(deb), str(dest)], check=True)
+    stamp.write_text(deb.name)
+    return dest
 
 
 def unpack(pkg: Package, deb: pathlib.Path, log=print) -> pathlib.Path:

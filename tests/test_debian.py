@@ -90,3 +90,33 @@ def test_machine_configuration_has_a_mirror():
     # The real apt configuration of this machine must give a mirror for the
     # default release; no host name is written in this repository.
     assert debian.mirror_for(debian.KVER_SUITES['7.2'], debian.apt_sources()).startswith('http')
+
+
+def test_machine_suite_is_the_main_archive_and_its_release(apt_dir):
+    assert debian.machine_suite(debian.apt_sources(apt_dir)) == (
+        'http://mirror.example/debian', 'bookworm')
+    with pytest.raises(Failure, match='no Debian archive mirror'):
+        debian.machine_suite([debian.AptSource('http://s.example/debian-security',
+                                               ('bookworm-security',), ('main',))])
+
+
+def test_fetch_foreign_unpacks_once_per_deb(tmp_path, monkeypatch):
+    """The package comes from the machine's suite in the other arch's index,
+    is unpacked into dest, and not unpacked again for the same .deb."""
+    asked, unpacked = [], []
+    deb = tmp_path / 'busybox-static_1.35_arm64.deb'
+    monkeypatch.setattr(debian, 'apt_sources', lambda: [
+        debian.AptSource('http://mirror.example/debian', ('bookworm',), ('main',))])
+    monkeypatch.setattr(debian, 'fetch', lambda *a, **k: (asked.append(a[:4]), (None, deb))[1])
+
+    def dpkg_deb(cmd, check):
+        unpacked.append(cmd)
+        (tmp_path / 'dest/bin').mkdir(parents=True)
+        (tmp_path / 'dest/bin/busybox').write_text('elf')
+    monkeypatch.setattr(debian.subprocess, 'run', dpkg_deb)
+    for _ in range(2):
+        assert debian.fetch_foreign('busybox-static', 'arm64', tmp_path / 'dest') == \
+            tmp_path / 'dest'
+    assert asked[0] == ('http://mirror.example/debian', 'bookworm', 'arm64', 'busybox-static')
+    assert len(unpacked) == 1 and unpacked[0][:2] == ['dpkg-deb', '-x']
+    assert (tmp_path / 'dest/bin/busybox').exists()

@@ -73,6 +73,9 @@ class Arch:
     image: str             # relative to the object directory
     cross_compile: str
     busybox: Path
+    # Debian architecture whose busybox-static is fetched into busybox's
+    # directory (the host's own comes from apt: generator/deps.py)
+    busybox_deb_arch: str = ''
 
 
 ARCHES = {
@@ -80,8 +83,22 @@ ARCHES = {
                'bzImage', 'arch/x86/boot/bzImage', '', Path('/bin/busybox')),
     'arm64': Arch('arm64', 'arm64', ('defconfig',),
               'Image', 'arch/arm64/boot/Image', 'aarch64-linux-gnu-',
-              CACHE / 'busybox-arm64' / 'bin' / 'busybox'),
+              CACHE / 'busybox-arm64' / 'bin' / 'busybox', 'arm64'),
 }
+
+
+def ensure_busybox(arch: Arch) -> None:
+    """Fetch the guest's busybox-static when it is another architecture's
+    (unpacked so that arch.busybox is its bin/busybox)."""
+    if arch.busybox.exists() or not arch.busybox_deb_arch:
+        return
+    from generator import debian, errors
+    try:
+        debian.fetch_foreign('busybox-static', arch.busybox_deb_arch,
+                             arch.busybox.parent.parent,
+                             log=lambda m: print(f'ci.boot: busybox: {m}', flush=True))
+    except (errors.Failure, OSError, subprocess.CalledProcessError) as err:
+        raise BuildError(f'cannot fetch busybox-static:{arch.busybox_deb_arch}: {err}') from err
 
 
 class BuildError(Exception):
@@ -321,6 +338,7 @@ def build(tree: Path, arch_name: str, log: Path) -> Built:
     unbuilt = {n: first_error(text, n) for n in wanted
                if n not in OURS and not (tests / n).exists()}
     built = [n for n in wanted if n not in unbuilt]
+    ensure_busybox(arch)
     for program in [arch.busybox] + [tests / n for n in built]:
         if not program.exists() or not is_static(program):
             raise BuildError(f'{program} is not a static 64-bit ELF program')
