@@ -232,13 +232,13 @@ def machine_suite(sources: list[AptSource]) -> tuple[str, str]:
 
 def fetch_foreign(name: str, arch: str, dest: pathlib.Path, log=print) -> pathlib.Path:
     """The files of Debian package <name> built for another architecture
-    (busybox-static:arm64 for an arm64 guest), unpacked into dest, from the
-    suite and mirror the machine's own packages come from."""
+    (busybox-static:arm64 for an arm64 guest), unpacked into dest once, from
+    the suite and mirror the machine's own packages come from."""
+    stamp = dest / '.deb'
+    if stamp.exists():     # unpacked before: no index download per build
+        return dest
     mirror, suite = machine_suite(apt_sources())
     pkg, deb = fetch(mirror, suite, arch, name, log)
-    stamp = dest / '.deb'
-    if stamp.exists() and stamp.read_text() == deb.name:
-        return dest
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)

@@ -286,3 +286,19 @@ def test_build_reports_kernel_programs_that_do_not_build(small_tree, tmp_path, m
     made.remove(build.VFIO_TEST)
     with pytest.raises(build.BuildError, match='vfio_map_test is not a static'):
         build.build(tree, 'x86_64', tmp_path / 'build.log')
+
+
+def test_arm64_test_programs_link_the_fetched_arm64_libraries():
+    """-lcap and -luuid of the kernel's selftests come from Debian's arm64
+    libcap-dev and uuid-dev, unpacked in the cache (no multiarch on the host)."""
+    arch = build.ARCHES['arm64']
+    steps = build.build_steps(arch, Path('/m/src'), Path('/m/obj'))
+    iommu = next(l for l in steps if 'selftests/iommu' in l)
+    vfio = next(l for l in steps if 'selftests/vfio' in l and 'make' in l)
+    for package in ('libcap-dev', 'uuid-dev'):
+        root = build.CACHE / 'sysroot-arm64' / package
+        for line in (iommu, vfio):
+            assert f'-L{root}/usr/lib/aarch64-linux-gnu' in line
+            assert f'-isystem {root}/usr/include' in line
+    assert 'CROSS_COMPILE=aarch64-linux-gnu-' in iommu
+    assert build.ARCHES['x86_64'].user_flags() == ('', '')

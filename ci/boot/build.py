@@ -76,6 +76,19 @@ class Arch:
     # Debian architecture whose busybox-static is fetched into busybox's
     # directory (the host's own comes from apt: generator/deps.py)
     busybox_deb_arch: str = ''
+    # Debian -dev packages of that architecture whose static libraries and
+    # headers the kernel's test programs link (-lcap, -luuid); the host's
+    # own are installed by apt (generator/deps.py)
+    user_libs: tuple[str, ...] = ()
+
+    def sysroot(self, package: str) -> Path:
+        return CACHE / f'sysroot-{self.name}' / package
+
+    def user_flags(self) -> tuple[str, str]:
+        """Compiler and linker flags for user_libs."""
+        triplet = self.cross_compile.rstrip('-')
+        return (' '.join(f'-isystem {self.sysroot(p)}/usr/include' for p in self.user_libs),
+                ' '.join(f'-L{self.sysroot(p)}/usr/lib/{triplet}' for p in self.user_libs))
 
 
 ARCHES = {
@@ -83,22 +96,26 @@ ARCHES = {
                'bzImage', 'arch/x86/boot/bzImage', '', Path('/bin/busybox')),
     'arm64': Arch('arm64', 'arm64', ('defconfig',),
               'Image', 'arch/arm64/boot/Image', 'aarch64-linux-gnu-',
-              CACHE / 'busybox-arm64' / 'bin' / 'busybox', 'arm64'),
+              CACHE / 'busybox-arm64' / 'bin' / 'busybox', 'arm64',
+              ('libcap-dev', 'uuid-dev')),
 }
 
 
-def ensure_busybox(arch: Arch) -> None:
-    """Fetch the guest's busybox-static when it is another architecture's
-    (unpacked so that arch.busybox is its bin/busybox)."""
-    if arch.busybox.exists() or not arch.busybox_deb_arch:
+def ensure_guest_packages(arch: Arch) -> None:
+    """Fetch the guest's busybox-static and user_libs when they are another
+    architecture's (busybox unpacked so that arch.busybox is its bin/busybox)."""
+    if not arch.busybox_deb_arch:
         return
     from generator import debian, errors
-    try:
-        debian.fetch_foreign('busybox-static', arch.busybox_deb_arch,
-                             arch.busybox.parent.parent,
-                             log=lambda m: print(f'ci.boot: busybox: {m}', flush=True))
-    except (errors.Failure, OSError, subprocess.CalledProcessError) as err:
-        raise BuildError(f'cannot fetch busybox-static:{arch.busybox_deb_arch}: {err}') from err
+    wanted = [(name, arch.sysroot(name)) for name in arch.user_libs]
+    if not arch.busybox.exists():
+        wanted.append(('busybox-static', arch.busybox.parent.parent))
+    for name, dest in wanted:
+        try:
+            debian.fetch_foreign(name, arch.busybox_deb_arch, dest,
+                                 log=lambda m: print(f'ci.boot: {name}: {m}', flush=True))
+        except (errors.Failure, OSError, subprocess.CalledProcessError) as err:
+            raise BuildError(f'cannot fetch {name}:{arch.busybox_deb_arch}: {err}') from err
 
 
 class BuildError(Exception):
@@ -160,6 +177,7 @@ def build_steps(arch: Arch, src: Path, obj: Path, vfio_cflags: str = '',
     """Kernel image, uapi headers, the wanted static test programs."""
     tests = obj / 'ci-tests'
     khdr = f'-isystem {obj}/usr/include'
+    lib_cflags, lib_ldflags = arch.user_flags()
     steps = [
         'echo "kernel build start $(date +%s.%N)"',
         'nice -n 10 ' + _make(arch, src, obj, f'-j{JOBS}', arch.image_target),
@@ -181,16 +199,18 @@ def build_steps(arch: Arch, src: Path, obj: Path, vfio_cflags: str = '',
             f'echo "{SELFTESTS_MARK}iommu"',
             f'nice -n 10 make -k -C {src}/tools/testing/selftests/iommu OUTPUT={tests} '
             f'ARCH={arch.kernel_arch} CROSS_COMPILE={arch.cross_compile} '
-            f'{shlex.quote("KHDR_INCLUDES=" + khdr)} LDFLAGS=-static '
-            f'{shlex.quote("USERCFLAGS=" + shim)} || true']
+            f'{shlex.quote("KHDR_INCLUDES=" + khdr)} '
+            f'{shlex.quote(" ".join(["LDFLAGS=-static", lib_ldflags]).strip())} '
+            f'{shlex.quote(" ".join(["USERCFLAGS=" + shim, lib_cflags]).strip())} || true']
     if VFIO_SELFTEST in wanted:
         steps += [
             f'echo "{SELFTESTS_MARK}vfio"',
             f'nice -n 10 make -C {src}/tools/testing/selftests/vfio OUTPUT={tests}/vfio '
             f'ARCH={arch.kernel_arch} CROSS_COMPILE={arch.cross_compile} '
             f'{shlex.quote("KHDR_INCLUDES=" + khdr)} '
-            f'{shlex.quote("EXTRA_CFLAGS=" + vfio_cflags)} '
-            f"'LDFLAGS=-static -pthread' {tests}/vfio/{VFIO_SELFTEST} || true",
+            f'{shlex.quote(" ".join(["EXTRA_CFLAGS=" + vfio_cflags, lib_cflags]).strip())} '
+            f'{shlex.quote(" ".join(["LDFLAGS=-static -pthread", lib_ldflags]).strip())} '
+            f'{tests}/vfio/{VFIO_SELFTEST} || true',
             f'if [ -e {tests}/vfio/{VFIO_SELFTEST} ]; then '
             f'cp {tests}/vfio/{VFIO_SELFTEST} {tests}/; fi']
     steps.append(f'echo "{SELFTESTS_MARK}ours"')
@@ -320,6 +340,7 @@ def build(tree: Path, arch_name: str, log: Path) -> Built:
     work = Workspace(tree, arch_name)
     arch = work.arch
     log.unlink(missing_ok=True)
+    ensure_guest_packages(arch)
     with _lock(work.base / 'build.lock'):
         work.configure(log)
         started = time.monotonic()
@@ -338,7 +359,6 @@ def build(tree: Path, arch_name: str, log: Path) -> Built:
     unbuilt = {n: first_error(text, n) for n in wanted
                if n not in OURS and not (tests / n).exists()}
     built = [n for n in wanted if n not in unbuilt]
-    ensure_busybox(arch)
     for program in [arch.busybox] + [tests / n for n in built]:
         if not program.exists() or not is_static(program):
             raise BuildError(f'{program} is not a static 64-bit ELF program')
