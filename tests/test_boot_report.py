@@ -112,3 +112,27 @@ def test_boot_level_problems_always_count_against_the_base():
     base.missing.append('vfio')
     assert regressions(boot, base) == ['required suite missing: vfio']
     assert not passed(boot, base)
+
+
+def test_a_bug_report_the_base_printed_too_is_pre_existing():
+    """The same lockdep splat at another address, or a KASAN report at
+    another code offset, on the base kernel is not the series' regression;
+    a report the base did not print is."""
+    boot, base = passing_boot(), passing_boot('/trees/base')
+    boot.findings = [
+        Finding('lockdep', 266, 'WARNING: possible circular locking dependency detected'),
+        Finding('kasan', 158, 'BUG: KASAN: wild-memory-access in do_raw_spin_lock+0x11c/0x270'),
+        Finding('warn', 400, 'WARNING: mm/gup.c:143 at try_grab_folio+0x1a3/0x240, CPU#0: t/63')]
+    base.findings = [
+        Finding('lockdep', 270, 'WARNING: possible circular locking dependency detected'),
+        Finding('kasan', 144, 'BUG: KASAN: wild-memory-access in do_raw_spin_lock+0x11d/0x270')]
+    assert regressions(boot, base) == [
+        'console line 400: warn: WARNING: mm/gup.c:143 at try_grab_folio+0x1a3/0x240, '
+        'CPU#0: t/63']
+    boot.findings.pop()
+    assert regressions(boot, base) == [] and passed(boot, base) and not boot.ok
+    # without a base every report fails the boot
+    assert not passed(boot, None)
+    # another kind of report at the same place is not the same report
+    base.findings[0] = Finding('warn', 270, 'WARNING: possible circular locking dependency detected')
+    assert len(regressions(boot, base)) == 1

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 
 from .results import Suite
@@ -52,13 +53,32 @@ def suite_regressed(suite: Suite, before: Suite | None) -> bool:
             or (suite.passed == 0 and before.passed > 0))
 
 
+# Code offsets, addresses and ids differ between two builds of the same
+# report ("do_raw_spin_lock+0x11c/0x270", "ff110001400820a8", "kworker/u8:1/26").
+_VOLATILE = re.compile(r'\+0x[0-9a-f]+/0x[0-9a-f]+|\b(0x)?[0-9a-f]{8,}\b|\d+')
+
+
+def finding_key(finding: Finding) -> tuple[str, str]:
+    """What two runs' reports must share to be the same report."""
+    return finding.kind, _VOLATILE.sub('#', finding.text)
+
+
+def pre_existing(boot: Boot, base: Boot) -> list[Finding]:
+    """The bug reports of the boot that the base kernel's boot printed too."""
+    before = {finding_key(f) for f in base.findings}
+    return [f for f in boot.findings if finding_key(f) in before]
+
+
 def regressions(boot: Boot, base: Boot) -> list[str]:
     """What fails the tree against its base: every boot-level problem
-    (missing suite, bug report, unfinished boot) and every suite that
-    regressed; failures the base run has too are pre-existing."""
+    (missing suite, unfinished boot), every bug report the base kernel
+    did not print too, and every suite that regressed; failures the base
+    run has too are pre-existing."""
     out = list(boot.errors)
     out += [f'required suite missing: {name}' for name in boot.missing]
-    out += [f'console line {f.line_number}: {f.kind}: {f.text}' for f in boot.findings]
+    old = pre_existing(boot, base)
+    out += [f'console line {f.line_number}: {f.kind}: {f.text}' for f in boot.findings
+            if f not in old]
     before = {s.name: s for s in base.suites}
     for suite in boot.suites:
         if suite_regressed(suite, before.get(suite.name)):
