@@ -46,7 +46,10 @@ def test_x86_machines_without_interrupt_remapping_allow_vfio_anyway(name, device
     c = cmd(name)
     assert c.index(device) < first_pci_device(c)
     params = append(c)
-    assert 'citests=iommufd,iommufd_fail_nth,iommufd_access_test,vfio,vfio_dma_mapping_test' in params
+    # the kernel's VFIO selftest stalls on virtio-iommu under TCG (qemu.py)
+    tests = 'iommufd,iommufd_fail_nth,iommufd_access_test,vfio'
+    assert f'citests={tests}' + (',vfio_dma_mapping_test' if name == 'amd-iommu' else '') \
+        in params
     assert {'vfio_iommu_type1.allow_unsafe_interrupts=1',
             'iommufd.allow_unsafe_interrupts=1'} <= set(params)
     assert 'allow_unsafe_interrupts' not in ' '.join(append(cmd('intel-iommu')))
@@ -59,9 +62,11 @@ def test_arm64_machines():
     with pytest.raises(KeyError):
         cmd('smmuv3', 'kvm')
     assert 'virtio-iommu-pci' in cmd('virtio-iommu-arm64')
-    for name in ('smmuv3', 'virtio-iommu-arm64'):
+    for name, citests in (
+            ('smmuv3', 'iommufd,iommufd_fail_nth,iommufd_access_test,vfio,vfio_dma_mapping_test'),
+            ('virtio-iommu-arm64', 'iommufd,iommufd_fail_nth,iommufd_access_test,vfio')):
         params = append(cmd(name))
-        assert 'citests=iommufd,iommufd_fail_nth,iommufd_access_test,vfio,vfio_dma_mapping_test' in params
+        assert f'citests={citests}' in params
         assert 'vfio_iommu_type1.allow_unsafe_interrupts=1' in params
 
 

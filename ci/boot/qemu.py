@@ -15,6 +15,14 @@ HUGEPAGES = 'hugepagesz=2M hugepages=128 hugepagesz=1G hugepages=1'
 # do not build)
 USER_TESTS = ['iommufd', 'iommufd_fail_nth', 'iommufd_access_test']
 VFIO_TESTS = ['vfio', 'vfio_dma_mapping_test']
+# The kernel's VFIO selftest maps a 1G hugetlb page through iommufd, which
+# through virtio-iommu under TCG outlasts the kselftest harness' fixed 30 s
+# (the guest spins in __viommu_sync_req: RCU stall reports), and the killed
+# case's child keeps the group: EBUSY for every later case. Its timeout
+# cannot be raised from outside as for iommufd (selftests_timeout_shim.h:
+# the VFIO library's files would each define the harness' globals). Our
+# vfio_map_test maps 4K, 2M and 1G through type1 there in seconds.
+VIRTIO_VFIO_TESTS = ['vfio']
 # Without interrupt remapping (amd-iommu here, virtio-iommu always) VFIO
 # refuses the group, "No interrupt remapping support" (-EPERM from
 # VFIO_SET_IOMMU, vfio_iommu_type1_attach_group; iommufd likewise). The
@@ -69,14 +77,14 @@ MACHINES = {m.name: m for m in [
     # virtio-iommu's VFIO unmaps go through viommu_iova_to_phys_length, a
     # driver template of the series (the other two are generic_pt formats).
     Machine('virtio-iommu', 'x86_64', _X86, ['-device', 'virtio-iommu-pci'],
-        UNSAFE_INTERRUPTS, USER_TESTS + VFIO_TESTS, 'ttyS0'),
+        UNSAFE_INTERRUPTS, USER_TESTS + VIRTIO_VFIO_TESTS, 'ttyS0'),
     Machine('kunit-arm64', 'arm64', _ARM64[:1] + ['-M', 'virt'] + _ARM64[1:],
         [], '', ['kunit'], 'ttyAMA0', kunit=True),
     # virt's default GICv2 has no ITS, so no MSI isolation either
     Machine('smmuv3', 'arm64', _ARM64[:1] + ['-M', 'virt,iommu=smmuv3'] + _ARM64[1:],
         [], UNSAFE_INTERRUPTS, USER_TESTS + VFIO_TESTS, 'ttyAMA0'),
     Machine('virtio-iommu-arm64', 'arm64', _ARM64[:1] + ['-M', 'virt'] + _ARM64[1:],
-        ['-device', 'virtio-iommu-pci'], UNSAFE_INTERRUPTS, USER_TESTS + VFIO_TESTS,
+        ['-device', 'virtio-iommu-pci'], UNSAFE_INTERRUPTS, USER_TESTS + VIRTIO_VFIO_TESTS,
         'ttyAMA0'),
 ]}
 
