@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.slow
-def test_boot_x86_64_intel_iommu(tmp_path, boot_tree, boot_base):
+def test_boot_x86_64_intel_iommu(tmp_path, boot_tree, boot_base, figures):
     """Every suite runs and passes something; what fails, fails on the
     base kernel too (7.2's iommufd selftests have 5 failures of their own),
     and the console of the generated kernel has no bug report."""
@@ -30,6 +30,14 @@ def test_boot_x86_64_intel_iommu(tmp_path, boot_tree, boot_base):
     assert report.exists(), proc.stdout + proc.stderr
     data = json.loads(report.read_text())
     boot = data['boot']
+    base = data['base'] or {'suites': []}
+    before = {s['name']: s for s in base['suites']}
+    figures(f'boot x86_64 intel-iommu: {"PASS" if data["passed"] else "FAIL"} in {boot["seconds"]} s'
+            + (' (against the base)' if data['base'] else '') + ''.join(
+                f'\n  {s["name"]:<30} {s["passed"]}/{s["failed"]}/{s["skipped"]}'
+                + (f'   base {b["passed"]}/{b["failed"]}/{b["skipped"]}'
+                   if (b := before.get(s['name'])) else '')
+                for s in boot['suites']))
     assert proc.returncode == 0 and data['passed'], '\n'.join(
         data['regressions'] if boot_base else boot['problems'])
     names = {s['name'] for s in boot['suites']}

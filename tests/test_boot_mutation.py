@@ -92,7 +92,7 @@ def control(boot_tree, tmp_path_factory):
 
 @pytest.mark.slow
 @pytest.mark.parametrize('name', sorted(MUTANTS))
-def test_an_over_reported_length_fails_the_boot(name, boot_tree, control, tmp_path):
+def test_an_over_reported_length_fails_the_boot(name, boot_tree, control, tmp_path, figures):
     path, function, test = MUTANTS[name]
     if not (boot_tree / path).exists():
         pytest.skip(f'{boot_tree} has no {path}')
@@ -107,5 +107,10 @@ def test_an_over_reported_length_fails_the_boot(name, boot_tree, control, tmp_pa
     # 1: a suite failed or the kernel complained; 2 would be a build failure
     assert rc == 1, f'exit {rc}; the mutation escaped or did not build:\n{log[-3000:]}'
     failed = suite(report, test)
+    figures(f'boot of the {name} mutant, {test}: '
+            + (f'{failed["passed"]} passed, {failed["failed"]} failed' if failed else 'not run')
+            + f', {len(report["findings"])} console reports, exit {rc}'
+            + (f' (control: {suite(control, test)["passed"]} passed, '
+               f'{suite(control, test)["failed"]} failed)'))
     assert (failed and (failed['failed'] > 0 or failed.get('errors'))) or report['findings'], (
         '\n'.join(report['problems']))
