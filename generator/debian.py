@@ -112,11 +112,19 @@ def mirror_for(suite: str, sources: list[AptSource]) -> str:
             return src.uri
     if suite.endswith('-security'):
         raise Failure(f'no apt source lists {suite}; add it to /etc/apt/sources.list.d')
-    for src in sources:
-        if 'main' in src.components and any(not s.endswith('-security') for s in src.suites) \
-                and '/debian' in src.uri and 'security' not in src.uri:
-            return src.uri
+    for src, _ in _archive_sources(sources):
+        return src.uri
     raise Failure('no Debian archive mirror found in the apt configuration')
+
+
+def _archive_sources(sources: list[AptSource]):
+    """The sources that serve the main Debian archive (main component, not
+    the security mirror), each with its suites that are not security ones."""
+    for src in sources:
+        suites = [s for s in src.suites if not s.endswith('-security')]
+        if 'main' in src.components and suites and '/debian' in src.uri \
+                and 'security' not in src.uri:
+            yield src, suites
 
 
 @dataclasses.dataclass(frozen=True)
@@ -221,12 +229,12 @@ def fetch_deb(kver: str, log=print) -> tuple[Package, pathlib.Path]:
 
 
 def machine_suite(sources: list[AptSource]) -> tuple[str, str]:
-    """The mirror and suite this machine installs its packages from: the
-    first source with main and a suite that is not a security one."""
-    for src in sources:
-        suites = [s for s in src.suites if not s.endswith(('-security', '-updates'))]
-        if 'main' in src.components and suites and 'security' not in src.uri:
-            return src.uri, suites[0]
+    """The mirror and release this machine installs its packages from: the
+    first suite of the main archive that is not an -updates one."""
+    for src, suites in _archive_sources(sources):
+        releases = [s for s in suites if not s.endswith('-updates')]
+        if releases:
+            return src.uri, releases[0]
     raise Failure('no Debian archive mirror found in the apt configuration')
 
 
