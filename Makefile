@@ -30,10 +30,13 @@ series_tree = $(call series_json,["worktree"])
 series_base = $(call series_json,["kernel"]["base_commit"])
 ARCH ?= x86_64
 
-.PHONY: series test audit inventory deps-series deps-test ci-full check check-lts kunit boot \
-	bench have-series
+.PHONY: series test audit inventory ci-full check check-lts kunit boot bench have-series \
+	$(DEPS)
 
-deps-%:
+# A static pattern rule, not a plain `deps-%:` one: make does no implicit-rule
+# search for a phony target, so a pattern rule would never install anything.
+DEPS = deps-series deps-test deps-check deps-boot
+$(DEPS): deps-%:
 	@$(PYTHON) -m generator deps $*
 
 series: deps-series
