@@ -9,7 +9,8 @@ import shutil
 import tempfile
 import time
 
-from generator import inventory, kernel_tree, manifest as manifest_mod, new_drivers, spatch, steps
+from generator import (fixes, inventory, kernel_tree, manifest as manifest_mod, new_drivers,
+                       noticed, spatch, steps)
 from generator.errors import Failure
 from generator.kernel_tree import git
 from generator.manifest import Manifest, Step
@@ -84,9 +85,11 @@ def map_inventory(entries: list[inventory.Entry], manifest: Manifest,
     return mapping, uncovered
 
 
-def _commit(work: pathlib.Path, step: Step, files: list[str], who: tuple[str, str]) -> str:
+def _commit(work: pathlib.Path, step: Step, files: list[str], who: tuple[str, str],
+            trailers: list[str] = ()) -> str:
     name, email = who
-    message = f'{step.subject}\n\n{step.body.strip()}\n\nSigned-off-by: {name} <{email}>\n'
+    tags = ''.join(f'{t}\n' for t in trailers)
+    message = f'{step.subject}\n\n{step.body.strip()}\n\n{tags}Signed-off-by: {name} <{email}>\n'
     env = dict(os.environ, GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email,
                GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email)
     git(work, 'add', '-f', '-A', '--', *files)
@@ -139,6 +142,7 @@ def _cover(manifest: Manifest, opts: Options, release: str, results: list[StepRe
         heading = f'Changes in v{opts.version}'
         changes = f'{heading}\n{"=" * len(heading)}\n{changes}\n\n'
     return template.format(design=_design(manifest, results), changes=changes,
+                           noticed=noticed.section(manifest, opts.work),
                            kernelrelease=release)
 
 
@@ -236,7 +240,8 @@ def generate(opts: Options, log=print) -> dict:
         problems = steps.run_checks(step, opts.work)
         if problems:
             raise Failure(problems[0])
-        result.commit = _commit(opts.work, step, result.files, who)
+        result.commit = _commit(opts.work, step, result.files, who,
+                                fixes.tags(opts.work, base, step, log))
         result.status = 'applied'
         log(f'  applied  {step.id}: {len(result.files)} files [{time.monotonic() - started:.0f} s]')
 

@@ -24,6 +24,8 @@ BASE = pathlib.Path(os.environ.get(
     'CALLERS_BASE_TREE',
     '/root/.cache/iova-to-phys-length/src/linux-source-7.2_7.2.13-1'))
 CALLERS = [s for s in manifest.load().steps if s.id.startswith('callers-')]
+# The leading fixes go in first where they touch a callers step's file.
+FIXES = [s for s in manifest.load().steps if s.id.startswith('fix-')]
 
 # step id -> (function, regexes its converted text must match, must not match)
 EXPECT = {
@@ -45,7 +47,7 @@ EXPECT = {
                          [r'if \(!bo->is_heap \|\|\n\t\t    ops->iova_to_phys_length\(ops, iova, '
                           r'&mapped_len\) != PHYS_ADDR_MAX\) \{'], [r'->iova_to_phys\(']),
     'callers-panthor': ('panthor_vm_unmap_pages',
-                        [r'while \(ops->iova_to_phys_length\(ops, iova \+ unmapped_sz,\n\t+&mapped_len\) '
+                        [r'while \(ops->iova_to_phys_length\(ops, iova \+ offset \+ unmapped_sz,\n\t+&mapped_len\) '
                          r'== PHYS_ADDR_MAX &&\n\t+ +unmapped_sz < pgsize \* pgcount\)'],
                         [r'->iova_to_phys\(']),
     'callers-qcom-debug': ('qcom_smmu_context_fault',
@@ -108,7 +110,7 @@ def applied(step, tmp_path, move=False):
     subprocess.run(['git', '-C', str(tree), '-c', 'user.name=t', '-c', 'user.email=t@t',
                     'commit', '-q', '-m', 'base'], check=True)
     # Steps of one file go on in series order: replay needs the unmap step
-    for earlier in CALLERS[:CALLERS.index(step)]:
+    for earlier in FIXES + CALLERS[:CALLERS.index(step)]:
         if step_files(earlier) == [file] and not steps.missing_requirements(earlier, BASE):
             steps.apply(earlier, tree)
     before = dest.read_text()
