@@ -15,7 +15,7 @@ PACKAGES = {
              'gcc-aarch64-linux-gnu', 'libc6-dev-arm64-cross', 'python3-matplotlib',
              'libcap-dev', 'uuid-dev'],
     'check': ['gcc-arm-linux-gnueabi', 'gcc-powerpc-linux-gnu', 'gcc-s390x-linux-gnu',
-              'gcc-riscv64-linux-gnu', 'distcc'],
+              'gcc-riscv64-linux-gnu', 'distcc', 'debootstrap'],
     'boot': ['qemu-system-arm'],
 }
 ORDER = ['series', 'test', 'check', 'boot']
