@@ -5,7 +5,7 @@ This machine has every package installed already, so `make series` and
 minimal Debian root with debootstrap (--variant=minbase, plus make: the one
 program the README's commands need to start), from the mirror and release
 this machine installs from (its apt configuration, as generator.debian reads
-it), copies the repository in (git ls-files: what a clone holds, not out/),
+it), copies the repository in (git archive HEAD: what a clone holds, not out/),
 and runs there, as root, with an empty cache:
 
     make series AUTHOR=...             (AUTHOR: a fresh root has no git identity)
@@ -81,14 +81,38 @@ def _arch() -> str:
                           check=True).stdout.strip()
 
 
+def mounts_under(path: pathlib.Path, mountinfo: str | None = None) -> list[str]:
+    """The mount points at or below path (debootstrap leaves /proc mounted in
+    its target when run in a container): never delete or tar through them."""
+    if mountinfo is None:
+        mountinfo = pathlib.Path('/proc/self/mountinfo').read_text()
+    top = str(path.resolve())
+    points = [line.split()[4].replace('\\040', ' ') for line in mountinfo.splitlines()
+              if len(line.split()) > 4]
+    return sorted(p for p in points if p == top or p.startswith(top + '/'))
+
+
+def _unmount_all(path: pathlib.Path) -> None:
+    for point in reversed(mounts_under(path)):
+        subprocess.run(['umount', '-l', point], check=False)
+    left = mounts_under(path)
+    if left:
+        raise Failure(f'{left[0]} is still mounted: not removing {path}')
+
+
+def _remove(path: pathlib.Path) -> None:
+    if path.exists():
+        _unmount_all(path)
+        shutil.rmtree(path)
+
+
 def root_tarball(cache: pathlib.Path, mirror: str, suite: str, refresh: bool) -> pathlib.Path:
     tarball = cache / tarball_name(suite, _arch())
     if tarball.exists() and not refresh:
         print(f'root: {tarball} (cached)', flush=True)
         return tarball
     build = cache / 'debootstrap'
-    if build.exists():
-        shutil.rmtree(build)
+    _remove(build)
     started = time.monotonic()
     print(f'root: debootstrap --variant=minbase --include={",".join(INCLUDE)} {suite} {mirror}',
           flush=True)
@@ -97,37 +121,38 @@ def root_tarball(cache: pathlib.Path, mirror: str, suite: str, refresh: bool) ->
         rc = subprocess.run(['debootstrap', '--variant=minbase', f'--include={",".join(INCLUDE)}',
                              suite, str(build), mirror], stdout=out, stderr=subprocess.STDOUT
                             ).returncode
+    _unmount_all(build)
     if rc != 0:
         raise Failure(f'debootstrap failed (exit {rc}): see {log}')
     part = tarball.with_suffix('.tar.part')
-    subprocess.run(['tar', '-C', str(build), '-cf', str(part), '.'], check=True)
+    subprocess.run(['tar', '--one-file-system', '-C', str(build), '-cf', str(part), '.'],
+                   check=True)
     part.rename(tarball)
-    shutil.rmtree(build)
+    _remove(build)
     print(f'root: {tarball} in {time.monotonic() - started:.0f} s', flush=True)
     return tarball
 
 
 def make_root(tarball: pathlib.Path, root: pathlib.Path, sources: str) -> None:
-    if root.exists():
-        shutil.rmtree(root)
+    _remove(root)
     root.mkdir(parents=True)
     subprocess.run(['tar', '-C', str(root), '-xf', str(tarball)], check=True)
     (root / 'etc/apt/sources.list').unlink(missing_ok=True)
     (root / 'etc/apt/sources.list.d').mkdir(parents=True, exist_ok=True)
     (root / 'etc/apt/sources.list.d/debian.sources').write_text(sources)
     shutil.copyfile('/etc/resolv.conf', root / 'etc/resolv.conf')
-    # The repository as a clone holds it: tracked files only.
-    files = subprocess.run(['git', '-C', str(REPO), 'ls-files', '-z'], capture_output=True,
-                           check=True).stdout
+    # The repository as a clone holds it: the files of HEAD, not out/ nor
+    # uncommitted changes.
     dest = root / 'repo'
     dest.mkdir()
-    pack = subprocess.Popen(['tar', '-C', str(REPO), '--null', '-T', '-', '-cf', '-'],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    unpack = subprocess.Popen(['tar', '-C', str(dest), '-xf', '-'], stdin=pack.stdout)
-    pack.stdin.write(files)
-    pack.stdin.close()
-    if pack.wait() != 0 or unpack.wait() != 0:
+    archive = subprocess.Popen(['git', '-C', str(REPO), 'archive', '--format=tar', 'HEAD'],
+                               stdout=subprocess.PIPE)
+    unpack = subprocess.run(['tar', '-C', str(dest), '-xf', '-'], stdin=archive.stdout)
+    if archive.wait() != 0 or unpack.returncode != 0:
         raise Failure('copying the repository into the root failed')
+    head = subprocess.run(['git', '-C', str(REPO), 'log', '-1', '--format=%h %s'],
+                          capture_output=True, text=True).stdout.strip()
+    print(f'repository: HEAD {head}', flush=True)
 
 
 def run_in_root(root: pathlib.Path, command: Command, log: pathlib.Path) -> tuple[int, float]:
@@ -177,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
             print(result_line(command.label, rc, seconds) + f'   (log {log})', flush=True)
             failed += rc != 0
         if not args.keep:
-            shutil.rmtree(root, ignore_errors=True)
+            _remove(root)
         return 1 if failed else 0
     except Failure as err:
         print(f'error: {err}', file=sys.stderr)

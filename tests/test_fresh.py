@@ -52,3 +52,11 @@ def test_the_result_line_says_exit_and_time():
 
 def test_the_tarball_name_says_what_root_it_is():
     assert fresh.tarball_name('bookworm', 'amd64') == 'root-bookworm-amd64-minbase-make.tar'
+
+
+def test_mounts_under_a_root_are_found_and_only_those(tmp_path):
+    root = tmp_path / 'root'
+    info = (f'45 27 0:40 / {root}/proc rw - proc proc rw\n'
+            f'46 27 0:41 / {root}-other rw - tmpfs t rw\n'
+            f'47 27 0:42 / {root} rw - tmpfs t rw\n')
+    assert fresh.mounts_under(root, info) == [str(root), f'{root}/proc']
