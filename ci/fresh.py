@@ -31,7 +31,7 @@ import time
 REPO = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator import debian  # noqa: E402
+from generator import debian, runlock  # noqa: E402
 from generator.errors import Failure  # noqa: E402
 
 AUTHOR = 'Fresh Check <fresh-check@example.org>'
@@ -185,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
                               f'{"debootstrap" if tool == "debootstrap" else "util-linux"}')
         cache = debian.cache_dir() / 'fresh'
         cache.mkdir(parents=True, exist_ok=True)
+        # One fresh check per cache: two would build and delete the same root.
+        lock = runlock.hold(cache, [str(cache / 'root')], what='fresh root')
+        lock.__enter__()
         sources = debian.apt_sources()
         mirror, suite = debian.machine_suite(sources)
         tarball = root_tarball(cache, mirror, suite, args.refresh)
