@@ -5,11 +5,10 @@ cut out of the base tree and out of a copy with the step applied
 first, the base probes the wrong addresses and leaves pages mapped; the
 fixed function unmaps the whole range.
 
-The tree is $CALLERS_BASE_TREE, else the generator's cached Debian 7.2
-tree (as tests/test_callers_rules.py).
+The tree is $CALLERS_BASE_TREE, else Debian's 7.2 tree as the generator
+gets it (tests/debian_trees.py).
 """
 
-import os
 import pathlib
 import shutil
 import subprocess
@@ -24,20 +23,18 @@ sys.path.insert(0, str(REPO / 'tests' / 'harness'))
 import extract  # noqa: E402
 import run as harness  # noqa: E402
 from generator import manifest, steps  # noqa: E402
+from debian_trees import debian_tree  # noqa: E402
 
-BASE = pathlib.Path(os.environ.get(
-    'CALLERS_BASE_TREE',
-    '/root/.cache/iova-to-phys-length/src/linux-source-7.2_7.2.13-1'))
 FILE = 'drivers/gpu/drm/panthor/panthor_mmu.c'
 HEADER = 'include/linux/io-pgtable.h'
 STEP = manifest.load().step('fix-panthor-unmap-probe')
 
 
-def _fixed_tree(tmp_path):
+def _fixed_tree(base, tmp_path):
     tree = tmp_path / 'fixed'
     for rel in (FILE, HEADER):
         (tree / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(BASE / rel, tree / rel)
+        shutil.copyfile(base / rel, tree / rel)
     for args in (['init', '-q'], ['add', '-A'],
                  ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'base']):
         subprocess.run(['git', '-C', str(tree), *args], check=True)
@@ -64,16 +61,15 @@ def _run(tree, tmp_path, name):
 
 @pytest.fixture
 def base_tree():
-    if not (BASE / FILE).is_file():
-        pytest.skip(f'no kernel tree at {BASE} (set CALLERS_BASE_TREE)')
-    missing = steps.missing_requirements(STEP, BASE)
+    base = debian_tree('7.2', 'CALLERS_BASE_TREE', needs=FILE)
+    missing = steps.missing_requirements(STEP, base)
     if missing:
-        pytest.skip(f'{STEP.id} is for trees of another shape: {BASE} lacks {missing[0]}')
-    return BASE
+        pytest.skip(f'{STEP.id} is for trees of another shape: {base} lacks {missing[0]}')
+    return base
 
 
 def test_the_fixed_function_unmaps_the_whole_range(base_tree, tmp_path):
-    ran = _run(_fixed_tree(tmp_path), tmp_path, 'fixed')
+    ran = _run(_fixed_tree(base_tree, tmp_path), tmp_path, 'fixed')
     assert ran.returncode == 0, ran.stdout
     assert 'ok every page of the range unmapped' in ran.stdout.splitlines()
 
