@@ -44,7 +44,13 @@ class StepResult:
     covers: list[str] = dataclasses.field(default_factory=list)
 
 
-def author_of(tree: pathlib.Path, override: str | None) -> tuple[str, str]:
+# Who signs the patches off when neither AUTHOR= nor git config names anyone
+# (a fresh machine): the series is still made, and the log says to regenerate
+# with a real identity before posting.
+PLACEHOLDER_AUTHOR = ('Unnamed Author', 'unnamed-author@example.invalid')
+
+
+def author_of(tree: pathlib.Path, override: str | None, log=print) -> tuple[str, str]:
     if override:
         m = re.fullmatch(r'\s*(.+?)\s*<([^<>@\s]+@[^<>\s]+)>\s*', override)
         if not m:
@@ -53,8 +59,10 @@ def author_of(tree: pathlib.Path, override: str | None) -> tuple[str, str]:
     name = git(tree, 'config', 'user.name', check=False)
     email = git(tree, 'config', 'user.email', check=False)
     if not name or not email:
-        raise Failure('no author: set git config user.name and user.email, '
-                      'or pass AUTHOR="Name <email>"')
+        log(f'author: no git user.name/user.email and no AUTHOR=: signed off by '
+            f'"{PLACEHOLDER_AUTHOR[0]} <{PLACEHOLDER_AUTHOR[1]}>"; '
+            f'regenerate with AUTHOR="Name <email>" before posting')
+        return PLACEHOLDER_AUTHOR
     return name, email
 
 
@@ -190,7 +198,7 @@ def generate(opts: Options, log=print) -> dict:
     if opts.user_tree:
         kernel_tree.check_clean(tree)
     kernel_tree.check_not_converted(tree)
-    who = author_of(tree, opts.author)
+    who = author_of(tree, opts.author, log)
     release = kernel_tree.kernelrelease(tree)
     branch = opts.branch or f'{manifest.name}/v{opts.version}'
     out = opts.out or (spatch.REPO / 'out' / release / f'v{opts.version}')
