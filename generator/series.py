@@ -10,6 +10,7 @@ import tempfile
 import time
 
 from generator import inventory, kernel_tree, manifest as manifest_mod, new_drivers, spatch, steps
+from generator import versions
 from generator.errors import Failure
 from generator.kernel_tree import git
 from generator.manifest import Manifest, Step
@@ -26,6 +27,9 @@ class Options:
     user_tree: bool             # True: refuse a dirty tree
     manifest: pathlib.Path = manifest_mod.DEFAULT
     branch: str | None = None   # default <series name>/v<version>
+    prev: str | None = None     # the previous version: series dir or branch (PREV=)
+    thread: pathlib.Path | None = None   # its review thread, an mbox (THREAD=)
+    keep_trailers: str = ''     # 'changed': a patch whose code changed keeps its tags
 
 
 @dataclasses.dataclass
@@ -132,9 +136,12 @@ def _design(manifest: Manifest, results: list[StepResult]) -> str:
     return '\n\n'.join(blocks)
 
 
-def _cover(manifest: Manifest, opts: Options, release: str, results: list[StepResult]) -> str:
+def _cover(manifest: Manifest, opts: Options, release: str, results: list[StepResult],
+           carried: versions.Carried | None = None) -> str:
     template = manifest.cover.read_text()
     changes = manifest.changes.get(opts.version, '')
+    if carried:
+        changes = versions.changes_text(carried, changes, opts.version)
     if changes:
         heading = f'Changes in v{opts.version}'
         changes = f'{heading}\n{"=" * len(heading)}\n{changes}\n\n'
@@ -185,6 +192,8 @@ def generate(opts: Options, log=print) -> dict:
         kernel_tree.check_clean(tree)
     kernel_tree.check_not_converted(tree)
     who = author_of(tree, opts.author)
+    if opts.thread and not opts.prev:
+        raise Failure('THREAD= is the review thread of the previous version: give PREV= too')
     release = kernel_tree.kernelrelease(tree)
     branch = opts.branch or f'{manifest.name}/v{opts.version}'
     base = kernel_tree.make_worktree(tree, branch, opts.work)
@@ -241,14 +250,21 @@ def generate(opts: Options, log=print) -> dict:
         log(f'  applied  {step.id}: {len(result.files)} files [{time.monotonic() - started:.0f} s]')
 
     applied = [r for r in results if r.status == 'applied']
+    carried = None
+    if opts.prev:
+        carried = versions.plan(opts.prev, opts.thread, opts.keep_trailers == 'changed',
+                                opts.work, base, applied, who[1], opts.version, log)
+        versions.rewrite(opts.work, base, applied, carried.tags, f'{who[0]} <{who[1]}>')
     out = opts.out or (spatch.REPO / 'out' / release / f'v{opts.version}')
     patches = []
     if applied:
         patches = _format_patch(opts.work, base, out, opts.version, who)
         _fill_cover_letter(out / patches[0], manifest.title,
-                           _cover(manifest, opts, release, results))
+                           _cover(manifest, opts, release, results, carried))
         for result, patch in zip(applied, patches[1:]):
             result.patch = patch
+    if carried:
+        versions.save(carried, opts.work, base, applied, out, opts.version)
     summary = {
         'series': manifest.name,
         'version': opts.version,
@@ -264,6 +280,8 @@ def generate(opts: Options, log=print) -> dict:
                       for e in entries],
         'seconds': round(time.monotonic() - started, 1),
     }
+    if carried:
+        summary['review'] = versions.summary(carried, opts.version)
     out.mkdir(parents=True, exist_ok=True)
     (out / 'series.json').write_text(json.dumps(summary, indent=1) + '\n')
     log(f'series: {len(applied)} patches + cover letter in {out} '
