@@ -66,6 +66,7 @@ class Manifest:
     changes: dict[int, str]     # "Changes in vN" text per version
     groups: tuple[dict, ...] = ()   # cover letter: {first, title, text}, in order
     new_drivers_before: str = ''    # step id that steps for unknown drivers go before
+    prefixes: tuple[str, ...] = ()  # extra subject prefixes (RFC ...): format-patch and b4
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:
@@ -168,4 +169,5 @@ def load(path: pathlib.Path = DEFAULT) -> Manifest:
                     series.get('spatch_min', '1.1.1'), steps, kept,
                     {int(k.lstrip('v')): v.strip('\n')
                      for k, v in series.get('changes', {}).items()},
-                    tuple(series.get('group', ())), series.get('new_drivers_before', ''))
+                    tuple(series.get('group', ())), series.get('new_drivers_before', ''),
+                    tuple(series.get('prefixes', ())))

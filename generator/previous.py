@@ -98,17 +98,17 @@ def _from_dir(path: pathlib.Path, repo: pathlib.Path) -> Previous:
         msg, _ = _headers(covers[0])
         title = trailers.clean_subject(str(msg.get('Subject', '')))[0]
         cover_id = trailers._msgid(msg.get('Message-Id'))
-    review = data.get('review', {})
+    b4 = data.get('b4', {})
     version = int(data.get('version', 1))
-    history = dict(review.get('history', {}))
-    cover_id = review.get('message_id', cover_id)
+    history = {k: list(v) for k, v in b4.get('history', {}).items()}
+    cover_id = b4.get('message_id') or cover_id
     if cover_id:
         history.setdefault(f'v{version}', [cover_id])
     tip = patches[-1].commit if patches else base
     if patches and not all(_exists(repo, p.commit) for p in patches):
         tip = ''        # the commits are gone: ci.check's range-diff applies the patches
     return Previous(f'v{version}', version, base, tip, patches, title, cover_id,
-                    review.get('change_id', ''), history, path)
+                    b4.get('change_id', ''), history, path)
 
 
 def _exists(repo: pathlib.Path, rev: str) -> bool:

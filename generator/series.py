@@ -10,7 +10,7 @@ import tempfile
 import time
 
 from generator import inventory, kernel_tree, manifest as manifest_mod, new_drivers, spatch, steps
-from generator import versions
+from generator import b4prep, stamp, versions
 from generator.errors import Failure
 from generator.kernel_tree import git
 from generator.manifest import Manifest, Step
@@ -163,7 +163,7 @@ STALE_RESULTS = ('report.md', 'report.html', 'check.json', 'logs', 'boot', 'benc
 
 
 def _format_patch(work: pathlib.Path, base: str, out: pathlib.Path, version: int,
-                  who: tuple[str, str]) -> list[str]:
+                  who: tuple[str, str], prefixes: tuple[str, ...] = ()) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
     for old in list(out.glob(f'v{version}-*.patch')) + [out / 'series.json']:
         old.unlink(missing_ok=True)
@@ -177,6 +177,9 @@ def _format_patch(work: pathlib.Path, base: str, out: pathlib.Path, version: int
     # The cover letter is from the committer: the series' author too.
     env = dict(os.environ, GIT_COMMITTER_NAME=who[0], GIT_COMMITTER_EMAIL=who[1])
     names = git(work, 'format-patch', '--cover-letter', f'--base={base}', f'-v{version}',
+                f'--subject-prefix={" ".join(("PATCH",) + tuple(prefixes))}',
+                # b4's cover letter is the branch description: not git's blurb.
+                '--cover-from-description=none',
                 '--thread', '-o', str(out), f'{base}..HEAD', env=env)
     return [pathlib.Path(n).name for n in names.splitlines()]
 
@@ -258,13 +261,16 @@ def generate(opts: Options, log=print) -> dict:
     out = opts.out or (spatch.REPO / 'out' / release / f'v{opts.version}')
     patches = []
     if applied:
-        patches = _format_patch(opts.work, base, out, opts.version, who)
-        _fill_cover_letter(out / patches[0], manifest.title,
-                           _cover(manifest, opts, release, results, carried))
+        patches = _format_patch(opts.work, base, out, opts.version, who, manifest.prefixes)
+        blurb = _cover(manifest, opts, release, results, carried)
+        _fill_cover_letter(out / patches[0], manifest.title, blurb)
         for result, patch in zip(applied, patches[1:]):
             result.patch = patch
     if carried:
         versions.save(carried, opts.work, base, applied, out, opts.version)
+    b4 = (b4prep.prepare(tree, opts.work, branch, manifest.name, out, patches, manifest.title,
+                         blurb, opts.version, base, who, list(manifest.prefixes), carried,
+                         stamp.epoch(opts.work, base), log) if patches else {})
     summary = {
         'series': manifest.name,
         'version': opts.version,
@@ -282,6 +288,8 @@ def generate(opts: Options, log=print) -> dict:
     }
     if carried:
         summary['review'] = versions.summary(carried, opts.version)
+    if b4:
+        summary['b4'] = b4
     out.mkdir(parents=True, exist_ok=True)
     (out / 'series.json').write_text(json.dumps(summary, indent=1) + '\n')
     log(f'series: {len(applied)} patches + cover letter in {out} '
