@@ -144,8 +144,37 @@ def prepare(tree: pathlib.Path, work: pathlib.Path, branch: str, name: str, out:
     if prev:
         tag = tag_previous(work, branch, prev.version, prev.cover_title or title,
                            carried.prev_range[0], carried.prev_range[1], change_id, who, when)
-    head = (out / patches[0]).read_text().split('\n\n', 1)[0]
-    message_id = re.search(r'^Message-I[dD]: <([^>]+)>', head, re.M)
-    return {'message_id': message_id.group(1) if message_id else '',
+    message_id = set_message_ids(out, patches, change_id, version, who[1])
+    return {'message_id': message_id,
             'change_id': change_id, 'base_branch': base_ref, 'prefixes': list(prefixes),
             'to': to, 'cc': cc, 'history': history, 'sent_tag': tag}
+
+
+_ID_HEADERS = re.compile(r'^(Message-I[dD]|In-Reply-To|References): .*\n', re.M)
+
+
+def set_message_ids(out: pathlib.Path, patches: list[str], change_id: str, version: int,
+                    author_email: str) -> str:
+    """Message-Ids from the content, in b4's shape; returns the cover letter's.
+
+    git format-patch --thread puts the time of the run in them.  Here they
+    are <change-id stem>-v<N>-<n>-<hash of every file>@<author's domain>,
+    so a re-run of the same input writes the same ones and any change to
+    any patch gives new ones (b4/ez.py make_msgid_tpt has the same shape
+    with a random part).
+    """
+    texts = [(out / name).read_text() for name in patches]
+    digest = hashlib.sha256('\0'.join(_ID_HEADERS.sub('', t) for t in texts).encode())
+    stem = change_id.rsplit('-', 1)[0]
+    domain = author_email.rsplit('@', 1)[-1]
+    ids = [f'{stem}-v{version}-{n}-{digest.hexdigest()[:12]}@{domain}' for n in range(len(texts))]
+    for n, (name, text) in enumerate(zip(patches, texts)):
+        head, sep, body = text.partition('\n\n')
+        head = _ID_HEADERS.sub('', head + '\n').rstrip('\n')
+        lines = head.split('\n')
+        at = next((i + 1 for i, line in enumerate(lines) if line.startswith('From ')), 0)
+        new = [f'Message-Id: <{ids[n]}>']
+        if n:
+            new += [f'In-Reply-To: <{ids[0]}>', f'References: <{ids[0]}>']
+        (out / name).write_text('\n'.join(lines[:at] + new + lines[at:]) + sep + body)
+    return ids[0]

@@ -88,11 +88,14 @@ def map_inventory(entries: list[inventory.Entry], manifest: Manifest,
     return mapping, uncovered
 
 
-def _commit(work: pathlib.Path, step: Step, files: list[str], who: tuple[str, str]) -> str:
+def _commit(work: pathlib.Path, step: Step, files: list[str], who: tuple[str, str],
+            date: str | None = None) -> str:
     name, email = who
     message = f'{step.subject}\n\n{step.body.strip()}\n\nSigned-off-by: {name} <{email}>\n'
     env = dict(os.environ, GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email,
                GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email)
+    if date:    # the same input gives the same commit ids (generator/stamp.py)
+        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
     git(work, 'add', '-f', '-A', '--', *files)
     with tempfile.NamedTemporaryFile('w', suffix='.msg', delete=False) as f:
         f.write(message)
@@ -163,7 +166,8 @@ STALE_RESULTS = ('report.md', 'report.html', 'check.json', 'logs', 'boot', 'benc
 
 
 def _format_patch(work: pathlib.Path, base: str, out: pathlib.Path, version: int,
-                  who: tuple[str, str], prefixes: tuple[str, ...] = ()) -> list[str]:
+                  who: tuple[str, str], prefixes: tuple[str, ...] = (),
+                  date: str | None = None) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
     for old in list(out.glob(f'v{version}-*.patch')) + [out / 'series.json']:
         old.unlink(missing_ok=True)
@@ -176,6 +180,8 @@ def _format_patch(work: pathlib.Path, base: str, out: pathlib.Path, version: int
             path.unlink(missing_ok=True)
     # The cover letter is from the committer: the series' author too.
     env = dict(os.environ, GIT_COMMITTER_NAME=who[0], GIT_COMMITTER_EMAIL=who[1])
+    if date:
+        env['GIT_COMMITTER_DATE'] = date
     names = git(work, 'format-patch', '--cover-letter', f'--base={base}', f'-v{version}',
                 f'--subject-prefix={" ".join(("PATCH",) + tuple(prefixes))}',
                 # b4's cover letter is the branch description: not git's blurb.
@@ -200,6 +206,7 @@ def generate(opts: Options, log=print) -> dict:
     release = kernel_tree.kernelrelease(tree)
     branch = opts.branch or f'{manifest.name}/v{opts.version}'
     base = kernel_tree.make_worktree(tree, branch, opts.work)
+    when = stamp.epoch(opts.work, base)
     log(f'work tree: {opts.work} (branch {branch}, base {base[:12]}) '
         f'[{time.monotonic() - started:.0f} s]')
 
@@ -248,7 +255,8 @@ def generate(opts: Options, log=print) -> dict:
         problems = steps.run_checks(step, opts.work)
         if problems:
             raise Failure(problems[0])
-        result.commit = _commit(opts.work, step, result.files, who)
+        result.commit = _commit(opts.work, step, result.files, who,
+                                stamp.git_date(when, 1 + sum(r.status == 'applied' for r in results)))
         result.status = 'applied'
         log(f'  applied  {step.id}: {len(result.files)} files [{time.monotonic() - started:.0f} s]')
 
@@ -261,7 +269,8 @@ def generate(opts: Options, log=print) -> dict:
     out = opts.out or (spatch.REPO / 'out' / release / f'v{opts.version}')
     patches = []
     if applied:
-        patches = _format_patch(opts.work, base, out, opts.version, who, manifest.prefixes)
+        patches = _format_patch(opts.work, base, out, opts.version, who, manifest.prefixes,
+                                stamp.git_date(when))
         blurb = _cover(manifest, opts, release, results, carried)
         _fill_cover_letter(out / patches[0], manifest.title, blurb)
         for result, patch in zip(applied, patches[1:]):
@@ -270,7 +279,7 @@ def generate(opts: Options, log=print) -> dict:
         versions.save(carried, opts.work, base, applied, out, opts.version)
     b4 = (b4prep.prepare(tree, opts.work, branch, manifest.name, out, patches, manifest.title,
                          blurb, opts.version, base, who, list(manifest.prefixes), carried,
-                         stamp.epoch(opts.work, base), log) if patches else {})
+                         when, log) if patches else {})
     summary = {
         'series': manifest.name,
         'version': opts.version,
