@@ -100,12 +100,19 @@ def _tags(tags) -> str:
 
 
 def render(entries: list[Entry], total: int, prev_label: str, manifest_text: str,
-           range_diff_file: str, history: dict[str, list[str]]) -> str:
-    """The body of the "Changes in vN+1" section, facts first then the manifest's text."""
+           range_diff_file: str, history: dict[str, list[str]], cover_tags=()) -> str:
+    """The body of the "Changes in vN+1" section: the manifest's text, then the facts.
+
+    Tags given on the cover letter go to every patch of vN: said once, not
+    on each patch, except where a patch drops them.
+    """
     lines = []
     if manifest_text.strip():
         lines.append(manifest_text.strip('\n'))
     lines.append(f'Against {prev_label}, patch by patch ({range_diff_file}):')
+    if cover_tags:
+        lines.append(f'- given on the cover letter, on every patch from {prev_label} but those '
+                     f'that drop them: {_tags(cover_tags)}')
     width = len(str(total))
     for e in entries:
         if e.number is None:
@@ -114,8 +121,9 @@ def render(entries: list[Entry], total: int, prev_label: str, manifest_text: str
             continue
         was = f', was {e.was}' if e.was is not None and e.was != e.number else ''
         text = f'- {e.number:0{width}}/{total} {e.subject}: {e.status}{was}'
-        if e.added:
-            text += f'; new tags: {_tags(e.added)}'
+        added = [t for t in e.added if t not in cover_tags]
+        if added:
+            text += f'; new tags: {_tags(added)}'
         old = [t for t in e.carried if t not in e.added]
         if old:
             text += f'; carries {_tags(old)}'

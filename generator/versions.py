@@ -35,6 +35,7 @@ class Carried:
     unmatched: list[str]                    # subjects of replies with tags no patch matched
     range_diff: str = ''                    # after the tags were written
     prev_range: tuple[str, str] = ('', '')
+    cover_tags: list = dataclasses.field(default_factory=list)   # given on the cover letter
 
 
 def _range_diff(work: pathlib.Path, spec: str, new: tuple[str, str]) -> tuple[str, str, str, str]:
@@ -90,7 +91,8 @@ def plan(spec: str, thread: pathlib.Path | None, keep_changed: bool, work: pathl
     for p in prev.patches:
         if p.number not in used:
             entries.append(changes.Entry(None, p.subject, 'dropped', p.number))
-    return Carried(prev, label, entries, tags, review.unmatched, '', (old_base, old_tip))
+    return Carried(prev, label, entries, tags, review.unmatched, '', (old_base, old_tip),
+                   review.tags.get(trailers.COVER, []))
 
 
 def rewrite(work: pathlib.Path, base: str, applied: list, tags: dict, author: str) -> None:
@@ -138,7 +140,7 @@ def file_name(carried: Carried, version: int) -> str:
 def changes_text(carried: Carried, manifest_text: str, version: int) -> str:
     total = sum(1 for e in carried.entries if e.number is not None)
     return changes.render(carried.entries, total, carried.label, manifest_text,
-                          file_name(carried, version), carried.prev.history)
+                          file_name(carried, version), carried.prev.history, carried.cover_tags)
 
 
 def save(carried: Carried, work: pathlib.Path, base: str, applied: list, out: pathlib.Path,
