@@ -63,10 +63,20 @@ def _reply(parent, sender, body, subject=None, refs=True, in_reply_to=True):
     return msg
 
 
-def write_thread(out: pathlib.Path, path: pathlib.Path) -> pathlib.Path:
-    """The v1 thread as b4 mbox writes it: the patches themselves, then replies."""
+def write_thread(out: pathlib.Path, path: pathlib.Path, resent: bool = False) -> pathlib.Path:
+    """The v1 thread as b4 mbox writes it: the patches themselves, then replies.
+
+    resent: the patches went out under other Message-Ids (b4 send makes its
+    own), so only their subjects tie them to v1's files.
+    """
     patches = sorted(out.glob('v1-*.patch'))
     sent = [email.message_from_string(p.read_text()) for p in patches]
+    if resent:
+        for n, msg in enumerate(sent):
+            del msg['Message-Id'], msg['In-Reply-To'], msg['References']
+            msg['Message-Id'] = f'<b4-sent-{n}@example.org>'
+            if n:
+                msg['In-Reply-To'] = msg['References'] = '<b4-sent-0@example.org>'
     cover, core, toy, lit, mac, user = sent
     review_user = _reply(user, 'Rev Three <rev3@example.org>',
                          '> +int user_helper(void)\n\nLooks fine, but let a tester say.\n')
@@ -115,8 +125,9 @@ def v1(fixture_tree, tmp_path):
     return tmp_path / 'out-v1'
 
 
-def test_v2_carries_the_thread_tags_onto_the_right_patches(fixture_tree, tmp_path, v1):
-    thread = write_thread(v1, tmp_path / 'v1.mbox')
+@pytest.mark.parametrize('resent', [False, True], ids=['our-ids', 'b4-send-ids'])
+def test_v2_carries_the_thread_tags_onto_the_right_patches(fixture_tree, tmp_path, v1, resent):
+    thread = write_thread(v1, tmp_path / 'v1.mbox', resent)
     summary = _generate(fixture_tree, tmp_path, 2, prev=str(v1), thread=thread)
     messages = _log(tmp_path / 'work')
     assert list(messages) == ['iommu: add iova_to_phys_length for the test',
