@@ -79,10 +79,19 @@ def test_b4_reads_the_branch_and_send_writes_the_same_patches(tree, tmp_path):
     cover = next(out.glob('v1-0000-*')).read_text()
     assert f'change-id: {summary["b4"]["change_id"]}\n' in cover
 
-    sent = tmp_path / 'b4-out'
+    b4_cover, cover_body = _send_matches(work, out, tmp_path / 'b4-out', 'v1')
+    assert 'Motivation\n==========\n' in cover_body
+    assert set(str(b4_cover['To']).replace(',', ' ').split()) >= {'<io-maint@example.org>',
+                                                                  '<misc@example.org>'}
+    assert 'iommu@lists.example.org' in str(b4_cover['Cc'])
+
+
+def _send_matches(work, out, sent, version):
+    """b4 send -o writes the generator's patches: the same bodies, From and
+    subjects; returns b4's cover letter and its body."""
     b4(work, 'send', '-o', str(sent), '--no-sign')
     emls = sorted(sent.glob('*.eml'))
-    patches = sorted(out.glob('v1-*.patch'))
+    patches = sorted(out.glob(f'{version}-*.patch'))
     assert len(emls) == len(patches) == 6
     for eml, patch in zip(emls[1:], patches[1:]):
         b4_msg, b4_body = _body(eml.read_text())
@@ -90,11 +99,27 @@ def test_b4_reads_the_branch_and_send_writes_the_same_patches(tree, tmp_path):
         assert b4_body == our_body, eml.name
         assert b4_msg['From'] == our_msg['From']
         assert b4_msg['Subject'].split('] ', 1)[1] == our_msg['Subject'].split('] ', 1)[1]
-    b4_cover, cover_body = _body(emls[0].read_text())
-    assert 'Motivation\n==========\n' in cover_body
-    assert set(str(b4_cover['To']).replace(',', ' ').split()) >= {'<io-maint@example.org>',
-                                                                  '<misc@example.org>'}
-    assert 'iommu@lists.example.org' in str(b4_cover['Cc'])
+    return _body(emls[0].read_text())
+
+
+def test_b4_sends_v2_with_the_tags_the_thread_gave(tree, tmp_path):
+    test_versions._generate(tree, tmp_path, 1)
+    v1 = tmp_path / 'out-v1'
+    thread = test_versions.write_thread(v1, tmp_path / 'v1.mbox')
+    test_versions._generate(tree, tmp_path, 2, prev=str(v1), thread=thread)
+    work, out = tmp_path / 'work', tmp_path / 'out-v2'
+    b4_cover, cover_body = _send_matches(work, out, tmp_path / 'b4-out', 'v2')
+    assert str(b4_cover['Subject']).startswith('[PATCH v2 0/5] ')
+    sent = {str(m['Subject']).split('] ', 1)[1]: body for m, body in
+            (_body(e.read_text()) for e in sorted((tmp_path / 'b4-out').glob('*.eml'))[1:])}
+    tags = (f'{test_versions.REV_TOY}\n{test_versions.ACK}\n'
+            f'Signed-off-by: {test_versions.AUTHOR}\n---\n')
+    assert tags in sent['iommu/toy: return PHYS_ADDR_MAX on error']
+    assert test_versions.REV_LIT not in sent['iommu/lit: add a helper']
+    # b4 sends the cover letter the branch holds: the facts of Changes in v2.
+    assert 'Changes in v2\n=============\n' in cover_body
+    assert "3/5 iommu/lit: add a helper: code changed; the code changed, so v1's" in cover_body
+    assert 'Link to v1: https://lore.kernel.org/r/' in cover_body
 
 
 def test_compare_to_the_previous_version_after_a_regeneration(tree, tmp_path):
@@ -105,7 +130,8 @@ def test_compare_to_the_previous_version_after_a_regeneration(tree, tmp_path):
     info = _info(b4(work, 'prep', '--show-info'))
     assert info['branch'] == 'toy_series/v2' and info['revision'] == '2'
     assert info['change-id'] == v1['b4']['change_id']
-    assert info['series-v1'].startswith(v1['kernel']['base_commit'][:12] + '..sent/toy_series/v2-v1')
+    assert info['series-v1'].startswith(f"{v1['kernel']['base_commit'][:12]}"
+                                        '..sent/toy_series/v2-v1')
     text = b4(work, 'prep', '--compare-to', 'v1')
     assert ' ! 3:  ' in text and ' < -:  ' in text and '-:  ------- > 4:' in text
     tracking = json.loads(kernel_fixture.git(work, 'config', 'branch.toy_series/v2.b4-tracking'))
@@ -115,7 +141,8 @@ def test_compare_to_the_previous_version_after_a_regeneration(tree, tmp_path):
 def test_change_id_has_b4_shape_and_depends_on_the_inputs():
     one = b4prep.new_change_id('iova_to_phys_length', 'a@x.org', 'ab' * 20, 1700000000)
     assert one == b4prep.new_change_id('iova_to_phys_length', 'a@x.org', 'ab' * 20, 1700000000)
-    assert one.startswith('20231114-iova_to_phys_length-')  # b4's slug keeps _ and len(one.rsplit('-', 1)[1]) == 12
+    assert one.startswith('20231114-iova_to_phys_length-')     # b4's slug keeps _
+    assert len(one.rsplit('-', 1)[1]) == 12
     assert one != b4prep.new_change_id('iova_to_phys_length', 'a@x.org', 'cd' * 20, 1700000000)
     assert b4prep.sent_tag('b4/foo', 2) == 'sent/foo-v2'
     assert b4prep.sent_tag('iova_to_phys_length/v3', 2) == 'sent/iova_to_phys_length/v3-v2'
