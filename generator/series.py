@@ -1,6 +1,7 @@
 """Generate the series: inventory, steps, commits, format-patch, summary."""
 
 import dataclasses
+import fnmatch
 import json
 import os
 import pathlib
@@ -9,8 +10,9 @@ import shutil
 import tempfile
 import time
 
-from generator import inventory, kernel_tree, manifest as manifest_mod, new_drivers, spatch, steps
-from generator import b4prep, stamp, versions
+from generator import (b4prep, fixes, inventory, kernel_tree, manifest as manifest_mod,
+                       new_drivers, noticed, spatch, stamp, steps, versions)
+from generator import outdir, runlock
 from generator.errors import Failure
 from generator.kernel_tree import git
 from generator.manifest import Manifest, Step
@@ -89,9 +91,10 @@ def map_inventory(entries: list[inventory.Entry], manifest: Manifest,
 
 
 def _commit(work: pathlib.Path, step: Step, files: list[str], who: tuple[str, str],
-            date: str | None = None) -> str:
+            trailers: list[str] = (), date: str | None = None) -> str:
     name, email = who
-    message = f'{step.subject}\n\n{step.body.strip()}\n\nSigned-off-by: {name} <{email}>\n'
+    tags = ''.join(f'{t}\n' for t in trailers)
+    message = f'{step.subject}\n\n{step.body.strip()}\n\n{tags}Signed-off-by: {name} <{email}>\n'
     env = dict(os.environ, GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email,
                GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email)
     if date:    # the same input gives the same commit ids (generator/stamp.py)
@@ -149,6 +152,7 @@ def _cover(manifest: Manifest, opts: Options, release: str, results: list[StepRe
         heading = f'Changes in v{opts.version}'
         changes = f'{heading}\n{"=" * len(heading)}\n{changes}\n\n'
     return template.format(design=_design(manifest, results), changes=changes,
+                           noticed=noticed.section(manifest, opts.work),
                            kernelrelease=release)
 
 
@@ -205,6 +209,10 @@ def generate(opts: Options, log=print) -> dict:
         raise Failure('THREAD= is the review thread of the previous version: give PREV= too')
     release = kernel_tree.kernelrelease(tree)
     branch = opts.branch or f'{manifest.name}/v{opts.version}'
+    out = opts.out or (spatch.REPO / 'out' / release / f'v{opts.version}')
+    outdir.check(out, tree, opts.work)
+    outdir.clear_stale(out)
+    runlock.clear_stale_git_locks(tree, opts.work, branch)
     base = kernel_tree.make_worktree(tree, branch, opts.work)
     when = stamp.epoch(opts.work, base)
     log(f'work tree: {opts.work} (branch {branch}, base {base[:12]}) '
@@ -256,7 +264,9 @@ def generate(opts: Options, log=print) -> dict:
         if problems:
             raise Failure(problems[0])
         result.commit = _commit(opts.work, step, result.files, who,
-                                stamp.git_date(when, 1 + sum(r.status == 'applied' for r in results)))
+                                fixes.tags(opts.work, base, step, log),
+                                stamp.git_date(when, 1 + sum(r.status == 'applied'
+                                                             for r in results)))
         result.status = 'applied'
         log(f'  applied  {step.id}: {len(result.files)} files [{time.monotonic() - started:.0f} s]')
 
@@ -266,7 +276,36 @@ def generate(opts: Options, log=print) -> dict:
         carried = versions.plan(opts.prev, opts.thread, opts.keep_trailers == 'changed',
                                 opts.work, base, applied, who[1], opts.version, log)
         versions.rewrite(opts.work, base, applied, carried.tags, f'{who[0]} <{who[1]}>')
-    out = opts.out or (spatch.REPO / 'out' / release / f'v{opts.version}')
+    stage = outdir.staging(out)
+    try:
+        b4 = _write_out(stage, opts, manifest, release, tree, base, branch, who, results,
+                        applied, carried, when, log)
+        summary = _summary(manifest, opts, tree, release, base, branch, out, spatch_version,
+                           results, entries, mapping, started)
+        if carried:
+            summary['review'] = versions.summary(carried, opts.version)
+        if b4:
+            summary['b4'] = b4
+        (stage / 'series.json').write_text(json.dumps(summary, indent=1) + '\n')
+        outdir.publish(stage, out, lambda old: _replaced(old.name, opts.version))
+    finally:
+        outdir.discard(stage)
+    log(f'series: {len(applied)} patches + cover letter in {out} '
+        f'({sum(r.status == "pending" for r in results)} steps pending, '
+        f'{sum(r.status == "absent" for r in results)} absent) in {summary["seconds"]} s')
+    return summary
+
+
+def _replaced(name: str, version: int) -> bool:
+    """Does a file of an old OUT describe the commits a new series replaces?"""
+    return any(fnmatch.fnmatch(name, pattern) for pattern in
+               (f'v{version}-*.patch', 'series.json', *STALE_RESULTS))
+
+
+def _write_out(out, opts, manifest, release, tree, base, branch, who, results, applied,
+               carried, when, log) -> dict:
+    """The patches, the range-diff against PREV and b4's data; what series.json
+    records of b4 ({} with no patches)."""
     patches = []
     if applied:
         patches = _format_patch(opts.work, base, out, opts.version, who, manifest.prefixes,
@@ -277,10 +316,14 @@ def generate(opts: Options, log=print) -> dict:
             result.patch = patch
     if carried:
         versions.save(carried, opts.work, base, applied, out, opts.version)
-    b4 = (b4prep.prepare(tree, opts.work, branch, manifest.name, out, patches, manifest.title,
-                         blurb, opts.version, base, who, list(manifest.prefixes), carried,
-                         when, log) if patches else {})
-    summary = {
+    return (b4prep.prepare(tree, opts.work, branch, manifest.name, out, patches, manifest.title,
+                           blurb, opts.version, base, who, list(manifest.prefixes), carried,
+                           when, log) if patches else {})
+
+
+def _summary(manifest, opts, tree, release, base, branch, out, spatch_version, results,
+             entries, mapping, started) -> dict:
+    return {
         'series': manifest.name,
         'version': opts.version,
         'kernel': {'release': release, 'tree': str(tree), 'source': opts.source,
@@ -295,13 +338,3 @@ def generate(opts: Options, log=print) -> dict:
                       for e in entries],
         'seconds': round(time.monotonic() - started, 1),
     }
-    if carried:
-        summary['review'] = versions.summary(carried, opts.version)
-    if b4:
-        summary['b4'] = b4
-    out.mkdir(parents=True, exist_ok=True)
-    (out / 'series.json').write_text(json.dumps(summary, indent=1) + '\n')
-    log(f'series: {len(applied)} patches + cover letter in {out} '
-        f'({sum(r.status == "pending" for r in results)} steps pending, '
-        f'{sum(r.status == "absent" for r in results)} absent) in {summary["seconds"]} s')
-    return summary
