@@ -57,6 +57,10 @@ def cmd_series(args) -> int:
                               out=pathlib.Path(args.out).expanduser().resolve() if args.out
                               else None,
                               work=work, author=args.author or None, user_tree=user_tree,
+                              prev=args.prev or None,
+                              thread=(pathlib.Path(args.thread).expanduser().resolve()
+                                      if args.thread else None),
+                              keep_trailers=args.keep_trailers or '',
                               **({'manifest': pathlib.Path(args.manifest).resolve()}
                                  if args.manifest else {}))
         summary = series.generate(opts)
@@ -108,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument('--out', help='output directory (default out/<release>/v<N>)')
     p.add_argument('--work', help='work tree path (default under the cache)')
     p.add_argument('--author', help='"Name <email>" (default: git config of the tree)')
+    p.add_argument('--prev', help='the previous version: its series directory or branch')
+    p.add_argument('--thread', help='the review thread of the previous version (mbox)')
+    p.add_argument('--keep-trailers', choices=('changed',),
+                   help='changed: a patch whose code changed keeps its review tags')
     p.set_defaults(func=cmd_series)
 
     p = sub.add_parser('inventory', help='list the tree\'s iova_to_phys users')
