@@ -99,6 +99,18 @@ def _tags(tags) -> str:
     return ', '.join(str(t) for t in tags)
 
 
+def _ranges(numbers: list[int], width: int) -> str:
+    """[1, 2, 3, 5] -> '01-03, 05'."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ', '.join(f'{r[0]:0{width}}' + (f'-{r[-1]:0{width}}' if len(r) > 1 else '')
+                     for r in runs)
+
+
 def render(entries: list[Entry], total: int, prev_label: str, manifest_text: str,
            range_diff_file: str, history: dict[str, list[str]], cover_tags=()) -> str:
     """The body of the "Changes in vN+1" section: the manifest's text, then the facts.
@@ -114,7 +126,12 @@ def render(entries: list[Entry], total: int, prev_label: str, manifest_text: str
         lines.append(f'- given on the cover letter, on every patch from {prev_label} but those '
                      f'that drop them: {_tags(cover_tags)}')
     width = len(str(total))
+    plain = []
     for e in entries:
+        if (e.status == 'unchanged' and e.number is not None and e.was in (None, e.number)
+                and not e.dropped and not [t for t in e.carried if t not in cover_tags]):
+            plain.append(e.number)      # nothing to say but "unchanged": one line for all
+            continue
         if e.number is None:
             lines.append(f'- dropped: "{e.subject}" ({prev_label} patch {e.was}): '
                          'no step of this version makes it')
@@ -131,6 +148,8 @@ def render(entries: list[Entry], total: int, prev_label: str, manifest_text: str
             text += (f'; the code changed, so {prev_label}\'s tags are dropped: '
                      f'{_tags(e.dropped)}')
         lines.append(text)
+    if plain:
+        lines.append(f'- unchanged: {_ranges(plain, width)} of {total}')
     for version in sorted(history, key=lambda v: int(v.lstrip('v')) if v.lstrip('v').isdigit()
                           else 0):
         for msgid in history[version][-1:]:

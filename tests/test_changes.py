@@ -39,3 +39,7 @@ def test_status_of_each_pair():
         (4, 4, 'commit message changed'), (5, 5, 'unchanged'), (6, None, 'dropped'),
         (None, 6, 'new')]
     assert pairs[1].subject == 'iommu: code'
+
+
+def test_plain_unchanged_patches_are_one_line_of_ranges():
+    assert changes._ranges([1, 2, 3, 5, 7, 8], 2) == '01-03, 05, 07-08'

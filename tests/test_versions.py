@@ -168,13 +168,13 @@ def test_cover_letter_says_what_changed_and_saves_the_range_diff(fixture_tree, t
         "- the test's v2 change",
         'Against v1, patch by patch (range-diff-v1-v2.txt):',
         f'- given on the cover letter, on every patch from v1 but those that drop them: {ACK}',
-        '- 1/5 iommu: add iova_to_phys_length for the test: unchanged',
         f'- 2/5 iommu/toy: return PHYS_ADDR_MAX on error: unchanged; new tags: {REV_TOY}',
         f"- 3/5 iommu/lit: add a helper: code changed; the code changed, so v1's tags are "
         f'dropped: {TEST_LIT}, {REV_LIT}, {ACK}',
         '- 4/5 misc/user: reword a comment: new',
         f'- 5/5 misc/user: add a helper: rebased only; new tags: {SUGGEST_USER}, {TEST_USER}',
         '- dropped: "iommu/mac: add a helper" (v1 patch 4): no step of this version makes it',
+        '- unchanged: 1 of 5',
         f'- Link to v1: https://lore.kernel.org/r/{v1_id.strip("<>")}']
     text = (out / 'range-diff-v1-v2.txt').read_text()
     assert '3:  ' in text and ' ! 3:  ' in text and '-:  ------- > 4:' in text
