@@ -28,7 +28,8 @@ def cmd_series(args) -> int:
             else kernel_tree.work_path(debian.cache_dir(), tree, branch))
     opts = series.Options(tree=tree, source=source, version=args.version,
                           out=pathlib.Path(args.out).resolve() if args.out else None,
-                          work=work, author=args.author or None, user_tree=user_tree)
+                          work=work, author=args.author or None, user_tree=user_tree,
+                          strict=args.strict)
     summary = series.generate(opts)
     print(f'branch {summary["branch"]} in {summary["worktree"]}')
     print(f'series in {summary["out"]}')
@@ -75,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument('--out', help='output directory (default out/<release>/v<N>)')
     p.add_argument('--work', help='work tree path (default under the cache)')
     p.add_argument('--author', help='"Name <email>" (default: git config of the tree)')
+    p.add_argument('--strict', action='store_true',
+                   help='stop at a new caller no rule converts, instead of keeping it')
     p.set_defaults(func=cmd_series)
 
     p = sub.add_parser('inventory', help='list the tree\'s iova_to_phys users')

@@ -9,7 +9,8 @@ import shutil
 import tempfile
 import time
 
-from generator import inventory, kernel_tree, manifest as manifest_mod, new_drivers, spatch, steps
+from generator import (inventory, kernel_tree, manifest as manifest_mod, new_callers,
+                       new_drivers, spatch, steps)
 from generator.errors import Failure
 from generator.kernel_tree import git
 from generator.manifest import Manifest, Step
@@ -26,6 +27,7 @@ class Options:
     user_tree: bool             # True: refuse a dirty tree
     manifest: pathlib.Path = manifest_mod.DEFAULT
     branch: str | None = None   # default <series name>/v<version>
+    strict: bool = False        # a new caller no rule converts stops generation
 
 
 @dataclasses.dataclass
@@ -132,13 +134,16 @@ def _design(manifest: Manifest, results: list[StepResult]) -> str:
     return '\n\n'.join(blocks)
 
 
-def _cover(manifest: Manifest, opts: Options, release: str, results: list[StepResult]) -> str:
+def _cover(manifest: Manifest, opts: Options, release: str, results: list[StepResult],
+           unconverted: list | None = None) -> str:
     template = manifest.cover.read_text()
     changes = manifest.changes.get(opts.version, '')
     if changes:
         heading = f'Changes in v{opts.version}'
         changes = f'{heading}\n{"=" * len(heading)}\n{changes}\n\n'
-    return template.format(design=_design(manifest, results), changes=changes,
+    design = '\n\n'.join(filter(None, [_design(manifest, results),
+                                        new_callers.cover_section(unconverted or [])]))
+    return template.format(design=design, changes=changes,
                            kernelrelease=release)
 
 
@@ -203,16 +208,22 @@ def generate(opts: Options, log=print) -> dict:
         f'{sum(1 for v in mapping.values() if v[0] == "kept")} kept on purpose '
         f'[{time.monotonic() - started:.0f} s]')
     plan = list(manifest.steps)
+    unconverted = []
     if uncovered:
         for e in uncovered:
             log(f'  not covered: {e.file}:{e.line}: {e.kind} {e.function}')
-        added = new_drivers.plan(opts.work, uncovered, log)
+        callers = [e for e in uncovered if e.kind == 'wrapper-call']
+        added = new_drivers.plan(opts.work, [e for e in uncovered if e not in callers], log)
+        caller_steps, unconverted = new_callers.plan(opts.work, callers, opts.strict, log)
+        added += caller_steps
         at = next((i for i, s in enumerate(plan) if s.id == manifest.new_drivers_before),
                   len(plan))
         plan[at:at] = added
+        kept = {(u.file, u.line): u.why for u in unconverted}
         for entry in uncovered:
-            owner = next(s for s in added if s.covers_entry(entry.file, entry.function))
-            mapping[entry] = ('step', owner.id)
+            owner = next((s for s in added if s.covers_entry(entry.file, entry.function)), None)
+            mapping[entry] = (('step', owner.id) if owner
+                              else ('kept', kept[(entry.file, entry.line)]))
 
     results = []
     for step in plan:
@@ -246,7 +257,7 @@ def generate(opts: Options, log=print) -> dict:
     if applied:
         patches = _format_patch(opts.work, base, out, opts.version, who)
         _fill_cover_letter(out / patches[0], manifest.title,
-                           _cover(manifest, opts, release, results))
+                           _cover(manifest, opts, release, results, unconverted))
         for result, patch in zip(applied, patches[1:]):
             result.patch = patch
     summary = {
@@ -262,6 +273,7 @@ def generate(opts: Options, log=print) -> dict:
         'inventory': [dict(e.as_dict(), handled_by=mapping[e][1] if mapping[e][0] == 'step'
                            else None, kept=mapping[e][1] if mapping[e][0] == 'kept' else None)
                       for e in entries],
+        'unconverted': [u.as_dict() for u in unconverted],
         'seconds': round(time.monotonic() - started, 1),
     }
     out.mkdir(parents=True, exist_ok=True)
