@@ -1,6 +1,6 @@
 # iova_to_phys_length series generator.  See README.md.
 #
-#   make series [KVER=7.2|6.12] [KERNEL=/path/to/linux] [V=N] [OUT=dir] [AUTHOR="Name <email>"] [STRICT=1]
+#   make series [KVER=7.2|6.12] [KERNEL=/path/to/linux] [V=N] [OUT=dir] [AUTHOR="Name <email>"] [STRICT=1] [LOCAL=steps.toml]
 #   make test
 #   make audit  [KERNEL=...] [MODE=report|org|context|patch]
 #   make inventory [KERNEL=...]
@@ -19,7 +19,8 @@ PYTEST_ARGS ?=
 
 tree_args = $(if $(KERNEL),--kernel "$(KERNEL)",--kver $(KVER))
 series_args = $(tree_args) --version $(V) $(if $(OUT),--out "$(OUT)") \
-	$(if $(AUTHOR),--author "$(AUTHOR)") $(if $(filter 1,$(STRICT)),--strict)
+	$(if $(AUTHOR),--author "$(AUTHOR)") $(if $(filter 1,$(STRICT)),--strict) \
+	$(if $(LOCAL),--local "$(LOCAL)")
 
 # The series the series-consuming targets read: OUT, else the newest
 # out/<release>/v$(V) that `make series` wrote (for KVER=, of that release).

@@ -29,7 +29,8 @@ def cmd_series(args) -> int:
     opts = series.Options(tree=tree, source=source, version=args.version,
                           out=pathlib.Path(args.out).resolve() if args.out else None,
                           work=work, author=args.author or None, user_tree=user_tree,
-                          strict=args.strict)
+                          strict=args.strict,
+                          local=pathlib.Path(args.local).resolve() if args.local else None)
     summary = series.generate(opts)
     print(f'branch {summary["branch"]} in {summary["worktree"]}')
     print(f'series in {summary["out"]}')
@@ -78,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument('--author', help='"Name <email>" (default: git config of the tree)')
     p.add_argument('--strict', action='store_true',
                    help='stop at a new caller no rule converts, instead of keeping it')
+    p.add_argument('--local', help='your own [[step]]/[[kept]] entries (a steps.toml)')
     p.set_defaults(func=cmd_series)
 
     p = sub.add_parser('inventory', help='list the tree\'s iova_to_phys users')

@@ -28,6 +28,7 @@ class Options:
     manifest: pathlib.Path = manifest_mod.DEFAULT
     branch: str | None = None   # default <series name>/v<version>
     strict: bool = False        # a new caller no rule converts stops generation
+    local: pathlib.Path | None = None   # the user's own steps (generator/local_steps.py)
 
 
 @dataclasses.dataclass
@@ -182,6 +183,9 @@ def _format_patch(work: pathlib.Path, base: str, out: pathlib.Path, version: int
 def generate(opts: Options, log=print) -> dict:
     started = time.monotonic()
     manifest = manifest_mod.load(opts.manifest)
+    if opts.local:
+        from generator import local_steps
+        manifest = local_steps.merge(manifest, opts.local)
     spatch_version = spatch.require(manifest.spatch_min)
     tree = opts.tree
     kernel_tree.check_kernel(tree)
