@@ -138,7 +138,8 @@ def _body(file: str, functions: list[tuple[str, list[int]]]) -> str:
         'domain, and no call that could change the mapping between two '
         'lookups.',
     ]
-    return '\n\n'.join(textwrap.fill(p, 72, break_on_hyphens=False) for p in paragraphs)
+    return '\n\n'.join(textwrap.fill(p, 72, break_on_hyphens=False, break_long_words=False)
+                       for p in paragraphs)
 
 
 def plan(tree: pathlib.Path, entries: list[Entry], strict: bool = False,
@@ -202,5 +203,5 @@ def cover_section(unconverted: list[Unconverted]) -> str:
     for item in unconverted:
         lines.append(textwrap.fill(f'{item.file}:{item.line} {item.function}(): {item.why}',
                                    72, initial_indent='- ', subsequent_indent='  ',
-                                   break_on_hyphens=False))
+                                   break_on_hyphens=False, break_long_words=False))
     return '\n'.join(lines)
