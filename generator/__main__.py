@@ -60,6 +60,10 @@ def cmd_series(args) -> int:
                               strict=args.strict,
                               local=(pathlib.Path(args.local).expanduser().resolve()
                                      if args.local else None),
+                              prev=args.prev or None,
+                              thread=(pathlib.Path(args.thread).expanduser().resolve()
+                                      if args.thread else None),
+                              keep_trailers=args.keep_trailers or '',
                               **({'manifest': pathlib.Path(args.manifest).resolve()}
                                  if args.manifest else {}))
         summary = series.generate(opts)
@@ -114,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument('--strict', action='store_true',
                    help='stop at a new caller no rule converts, instead of keeping it')
     p.add_argument('--local', help='your own [[step]]/[[kept]] entries (a steps.toml)')
+    p.add_argument('--prev', help='the previous version: its series directory or branch')
+    p.add_argument('--thread', help='the review thread of the previous version (mbox)')
+    p.add_argument('--keep-trailers', choices=('changed',),
+                   help='changed: a patch whose code changed keeps its review tags')
     p.set_defaults(func=cmd_series)
 
     p = sub.add_parser('inventory', help='list the tree\'s iova_to_phys users')

@@ -16,7 +16,7 @@ PACKAGES = {
     'test': ['python3-pytest', 'ccache', 'lib32gcc-12-dev', 'libc6-dev-i386', 'bc', 'bison',
              'flex', 'libelf-dev', 'libssl-dev', 'cpio', 'kmod', 'rsync', 'qemu-system-x86', 'busybox-static',
              'gcc-aarch64-linux-gnu', 'libc6-dev-arm64-cross', 'python3-matplotlib',
-             'libcap-dev', 'uuid-dev'],
+             'libcap-dev', 'uuid-dev', 'b4'],
     'check': ['gcc-arm-linux-gnueabi', 'gcc-powerpc-linux-gnu', 'gcc-s390x-linux-gnu',
               'gcc-riscv64-linux-gnu', 'distcc', 'debootstrap'],
     'boot': ['qemu-system-arm'],

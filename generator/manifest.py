@@ -77,6 +77,7 @@ class Manifest:
     changes: dict[int, str]     # "Changes in vN" text per version
     groups: tuple[dict, ...] = ()   # cover letter: {first, title, text}, in order
     new_drivers_before: str = ''    # step id that steps for unknown drivers go before
+    prefixes: tuple[str, ...] = ()  # extra subject prefixes (RFC ...): format-patch and b4
     noticed: tuple[Noticed, ...] = ()
 
     def step(self, step_id: str) -> Step:
@@ -196,4 +197,5 @@ def load(path: pathlib.Path = DEFAULT) -> Manifest:
                     {int(k.lstrip('v')): v.strip('\n')
                      for k, v in series.get('changes', {}).items()},
                     tuple(series.get('group', ())), series.get('new_drivers_before', ''),
+                    tuple(series.get('prefixes', ())),
                     tuple(_noticed(n) for n in data.get('noticed', [])))

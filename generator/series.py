@@ -10,8 +10,8 @@ import shutil
 import tempfile
 import time
 
-from generator import (fixes, inventory, kernel_tree, manifest as manifest_mod, new_callers,
-                       new_drivers, noticed, spatch, steps)
+from generator import (b4prep, fixes, inventory, kernel_tree, manifest as manifest_mod,
+                       new_callers, new_drivers, noticed, spatch, stamp, steps, versions)
 from generator import outdir, runlock
 from generator.errors import Failure
 from generator.kernel_tree import git
@@ -31,6 +31,9 @@ class Options:
     branch: str | None = None   # default <series name>/v<version>
     strict: bool = False        # a new caller no rule converts stops generation
     local: pathlib.Path | None = None   # the user's own steps (generator/local_steps.py)
+    prev: str | None = None     # the previous version: series dir or branch (PREV=)
+    thread: pathlib.Path | None = None   # its review thread, an mbox (THREAD=)
+    keep_trailers: str = ''     # 'changed': a patch whose code changed keeps its tags
 
 
 @dataclasses.dataclass
@@ -46,7 +49,13 @@ class StepResult:
     covers: list[str] = dataclasses.field(default_factory=list)
 
 
-def author_of(tree: pathlib.Path, override: str | None) -> tuple[str, str]:
+# Who signs the patches off when neither AUTHOR= nor git config names anyone
+# (a fresh machine): the series is still made, and the log says to regenerate
+# with a real identity before posting.
+PLACEHOLDER_AUTHOR = ('Unnamed Author', 'unnamed-author@example.invalid')
+
+
+def author_of(tree: pathlib.Path, override: str | None, log=print) -> tuple[str, str]:
     if override:
         m = re.fullmatch(r'\s*(.+?)\s*<([^<>@\s]+@[^<>\s]+)>\s*', override)
         if not m:
@@ -55,8 +64,10 @@ def author_of(tree: pathlib.Path, override: str | None) -> tuple[str, str]:
     name = git(tree, 'config', 'user.name', check=False)
     email = git(tree, 'config', 'user.email', check=False)
     if not name or not email:
-        raise Failure('no author: set git config user.name and user.email, '
-                      'or pass AUTHOR="Name <email>"')
+        log(f'author: no git user.name/user.email and no AUTHOR=: signed off by '
+            f'"{PLACEHOLDER_AUTHOR[0]} <{PLACEHOLDER_AUTHOR[1]}>"; '
+            f'regenerate with AUTHOR="Name <email>" before posting')
+        return PLACEHOLDER_AUTHOR
     return name, email
 
 
@@ -90,12 +101,14 @@ def map_inventory(entries: list[inventory.Entry], manifest: Manifest,
 
 
 def _commit(work: pathlib.Path, step: Step, files: list[str], who: tuple[str, str],
-            trailers: list[str] = ()) -> str:
+            trailers: list[str] = (), date: str | None = None) -> str:
     name, email = who
     tags = ''.join(f'{t}\n' for t in trailers)
     message = f'{step.subject}\n\n{step.body.strip()}\n\n{tags}Signed-off-by: {name} <{email}>\n'
     env = dict(os.environ, GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email,
                GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email)
+    if date:    # the same input gives the same commit ids (generator/stamp.py)
+        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
     git(work, 'add', '-f', '-A', '--', *files)
     with tempfile.NamedTemporaryFile('w', suffix='.msg', delete=False) as f:
         f.write(message)
@@ -140,9 +153,11 @@ def _design(manifest: Manifest, results: list[StepResult]) -> str:
 
 
 def _cover(manifest: Manifest, opts: Options, release: str, results: list[StepResult],
-           unconverted: list | None = None) -> str:
+           carried: versions.Carried | None = None, unconverted: list | None = None) -> str:
     template = manifest.cover.read_text()
     changes = manifest.changes.get(opts.version, '')
+    if carried:
+        changes = versions.changes_text(carried, changes, opts.version)
     if changes:
         heading = f'Changes in v{opts.version}'
         changes = f'{heading}\n{"=" * len(heading)}\n{changes}\n\n'
@@ -167,7 +182,8 @@ STALE_RESULTS = ('report.md', 'report.html', 'check.json', 'logs', 'boot', 'benc
 
 
 def _format_patch(work: pathlib.Path, base: str, out: pathlib.Path, version: int,
-                  who: tuple[str, str]) -> list[str]:
+                  who: tuple[str, str], prefixes: tuple[str, ...] = (),
+                  date: str | None = None) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
     for old in list(out.glob(f'v{version}-*.patch')) + [out / 'series.json']:
         old.unlink(missing_ok=True)
@@ -180,7 +196,12 @@ def _format_patch(work: pathlib.Path, base: str, out: pathlib.Path, version: int
             path.unlink(missing_ok=True)
     # The cover letter is from the committer: the series' author too.
     env = dict(os.environ, GIT_COMMITTER_NAME=who[0], GIT_COMMITTER_EMAIL=who[1])
+    if date:
+        env['GIT_COMMITTER_DATE'] = date
     names = git(work, 'format-patch', '--cover-letter', f'--base={base}', f'-v{version}',
+                f'--subject-prefix={" ".join(("PATCH",) + tuple(prefixes))}',
+                # b4's cover letter is the branch description: not git's blurb.
+                '--cover-from-description=none',
                 '--thread', '-o', str(out), f'{base}..HEAD', env=env)
     return [pathlib.Path(n).name for n in names.splitlines()]
 
@@ -198,7 +219,9 @@ def generate(opts: Options, log=print) -> dict:
     if opts.user_tree:
         kernel_tree.check_clean(tree)
     kernel_tree.check_not_converted(tree)
-    who = author_of(tree, opts.author)
+    who = author_of(tree, opts.author, log)
+    if opts.thread and not opts.prev:
+        raise Failure('THREAD= is the review thread of the previous version: give PREV= too')
     release = kernel_tree.kernelrelease(tree)
     branch = opts.branch or f'{manifest.name}/v{opts.version}'
     out = opts.out or (spatch.REPO / 'out' / release / f'v{opts.version}')
@@ -206,6 +229,7 @@ def generate(opts: Options, log=print) -> dict:
     outdir.clear_stale(out)
     runlock.clear_stale_git_locks(tree, opts.work, branch)
     base = kernel_tree.make_worktree(tree, branch, opts.work)
+    when = stamp.epoch(opts.work, base)
     log(f'work tree: {opts.work} (branch {branch}, base {base[:12]}) '
         f'[{time.monotonic() - started:.0f} s]')
 
@@ -261,16 +285,28 @@ def generate(opts: Options, log=print) -> dict:
         if problems:
             raise Failure(problems[0])
         result.commit = _commit(opts.work, step, result.files, who,
-                                fixes.tags(opts.work, base, step, log))
+                                fixes.tags(opts.work, base, step, log),
+                                stamp.git_date(when, 1 + sum(r.status == 'applied'
+                                                             for r in results)))
         result.status = 'applied'
         log(f'  applied  {step.id}: {len(result.files)} files [{time.monotonic() - started:.0f} s]')
 
     applied = [r for r in results if r.status == 'applied']
+    carried = None
+    if opts.prev:
+        carried = versions.plan(opts.prev, opts.thread, opts.keep_trailers == 'changed',
+                                opts.work, base, applied, who[1], opts.version, log)
+        versions.rewrite(opts.work, base, applied, carried.tags, f'{who[0]} <{who[1]}>')
     stage = outdir.staging(out)
     try:
-        _write_out(stage, opts, manifest, release, base, who, results, applied, unconverted)
+        b4 = _write_out(stage, opts, manifest, release, tree, base, branch, who, results,
+                        applied, carried, when, log, unconverted)
         summary = _summary(manifest, opts, tree, release, base, branch, out, spatch_version,
                            results, entries, mapping, unconverted, started)
+        if carried:
+            summary['review'] = versions.summary(carried, opts.version)
+        if b4:
+            summary['b4'] = b4
         (stage / 'series.json').write_text(json.dumps(summary, indent=1) + '\n')
         outdir.publish(stage, out, lambda old: _replaced(old.name, opts.version))
     finally:
@@ -287,14 +323,23 @@ def _replaced(name: str, version: int) -> bool:
                (f'v{version}-*.patch', 'series.json', *STALE_RESULTS))
 
 
-def _write_out(out, opts, manifest, release, base, who, results, applied,
-               unconverted) -> None:
+def _write_out(out, opts, manifest, release, tree, base, branch, who, results, applied,
+               carried, when, log, unconverted) -> dict:
+    """The patches, the range-diff against PREV and b4's data; what series.json
+    records of b4 ({} with no patches)."""
+    patches = []
     if applied:
-        patches = _format_patch(opts.work, base, out, opts.version, who)
-        _fill_cover_letter(out / patches[0], manifest.title,
-                           _cover(manifest, opts, release, results, unconverted))
+        patches = _format_patch(opts.work, base, out, opts.version, who, manifest.prefixes,
+                                stamp.git_date(when))
+        blurb = _cover(manifest, opts, release, results, carried, unconverted)
+        _fill_cover_letter(out / patches[0], manifest.title, blurb)
         for result, patch in zip(applied, patches[1:]):
             result.patch = patch
+    if carried:
+        versions.save(carried, opts.work, base, applied, out, opts.version)
+    return (b4prep.prepare(tree, opts.work, branch, manifest.name, out, patches, manifest.title,
+                           blurb, opts.version, base, who, list(manifest.prefixes), carried,
+                           when, log) if patches else {})
 
 
 def _summary(manifest, opts, tree, release, base, branch, out, spatch_version, results,

@@ -122,6 +122,50 @@ FILES = {
     'drivers/misc/user.c': USER_C,
 }
 
+# A tiny scripts/get_maintainer.pl, project-written: the M:/R: lines (--nol) or
+# the L: lines (--nom) of the MAINTAINERS entries whose F: is a prefix of a
+# file the patch touches, each once, in file order.  Enough for the To/Cc
+# code, which runs the kernel's script the same way.
+GET_MAINTAINER_PL = r'''#!/usr/bin/perl
+use strict;
+use warnings;
+
+my ($nom, $patch) = (0, undef);
+for (@ARGV) {
+	if ($_ eq '--nom') { $nom = 1 } elsif (!/^--/) { $patch = $_ }
+}
+open(my $p, '<', $patch) or die "$patch: $!\n";
+my @files;
+while (<$p>) { push @files, $1 if m{^\+\+\+ b/(\S+)} || m{^--- a/(\S+)} }
+close $p;
+open(my $m, '<', 'MAINTAINERS') or die "MAINTAINERS: $!\n";
+local $/ = '';
+my (%seen, @out);
+while (my $entry = <$m>) {
+	my @patterns = $entry =~ /^F:\s*(\S+)/mg;
+	next unless grep { my $f = $_; grep { index($f, $_) == 0 } @patterns } @files;
+	my @who = $nom ? ($entry =~ /^L:\s*(.+?)\s*$/mg) : ($entry =~ /^[MR]:\s*(.+?)\s*$/mg);
+	for (@who) { push @out, $_ unless $seen{$_}++ }
+}
+print "$_\n" for @out;
+'''
+
+MAINTAINERS = """\
+IOMMU SUBSYSTEM
+M:	Io Maint <io-maint@example.org>
+R:	Io Rev <io-rev@example.org>
+L:	iommu@lists.example.org
+F:	drivers/iommu/
+F:	include/linux/iommu.h
+
+MISC USER
+M:	Misc Maint <misc@example.org>
+L:	misc@lists.example.org
+F:	drivers/misc/
+"""
+
+MAINTAINER_FILES = {'scripts/get_maintainer.pl': GET_MAINTAINER_PL, 'MAINTAINERS': MAINTAINERS}
+
 ENV = dict(os.environ, GIT_AUTHOR_NAME='Fixture', GIT_AUTHOR_EMAIL='fixture@example.org',
            GIT_COMMITTER_NAME='Fixture', GIT_COMMITTER_EMAIL='fixture@example.org')
 

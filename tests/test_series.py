@@ -334,3 +334,34 @@ def test_design_group_items_follow_the_steps_applied():
     assert series._design(m, results) == 'A (patches 1-2):\n- always\n- with x or c'
     results[1].status = 'applied'
     assert series._design(m, results) == 'A (patches 1-3):\n- always\n- only with b\n- with x or c'
+
+
+def _bare_identity_repo(tmp_path, monkeypatch):
+    """A git tree on a machine with no git identity (a fresh root)."""
+    monkeypatch.setenv('HOME', str(tmp_path / 'home'))
+    monkeypatch.setenv('GIT_CONFIG_NOSYSTEM', '1')
+    for var in ('GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME',
+                'GIT_COMMITTER_EMAIL', 'EMAIL'):
+        monkeypatch.delenv(var, raising=False)
+    tree = tmp_path / 'tree'
+    subprocess.run(['git', 'init', '-q', str(tree)], check=True)
+    return tree
+
+
+def test_author_without_identity_is_a_placeholder_said_out_loud(tmp_path, monkeypatch):
+    tree = _bare_identity_repo(tmp_path, monkeypatch)
+    said = []
+    assert series.author_of(tree, None, said.append) == series.PLACEHOLDER_AUTHOR
+    assert len(said) == 1 and 'AUTHOR=' in said[0] and 'before posting' in said[0]
+
+
+def test_author_from_git_config_and_from_override(tmp_path, monkeypatch):
+    tree = _bare_identity_repo(tmp_path, monkeypatch)
+    subprocess.run(['git', '-C', str(tree), 'config', 'user.name', 'A Dev'], check=True)
+    subprocess.run(['git', '-C', str(tree), 'config', 'user.email', 'a@dev.org'], check=True)
+    said = []
+    assert series.author_of(tree, None, said.append) == ('A Dev', 'a@dev.org')
+    assert series.author_of(tree, 'B Dev <b@dev.org>', said.append) == ('B Dev', 'b@dev.org')
+    assert said == []
+    with pytest.raises(Failure):
+        series.author_of(tree, 'no email here', said.append)
