@@ -3,6 +3,7 @@
 #   make series [KVER=7.2|6.12] [KERNEL=/path/to/linux] [V=N] [OUT=dir] [AUTHOR="Name <email>"]
 #               [PREV=<vN-1 series dir or branch> [THREAD=<its review mbox>] [KEEP_TRAILERS=changed]]
 #               [WAIT=1: wait for another run on the same tree instead of stopping]
+#               [STRICT=1: a new caller no rule converts is an error] [LOCAL=steps.toml]
 #   make test
 #   make audit  [KERNEL=...] [MODE=report|org|context|patch]
 #   make inventory [KERNEL=...]
@@ -25,6 +26,7 @@ tree_args = $(if $(KERNEL),--kernel "$(KERNEL)" $(if $(filter-out file,$(origin 
 	"$(KVER)"),--kver $(KVER))
 series_args = $(tree_args) --version "$(V)" $(if $(OUT),--out "$(OUT)") \
 	$(if $(AUTHOR),--author "$(AUTHOR)") $(if $(WAIT),--wait) \
+	$(if $(filter 1,$(STRICT)),--strict) $(if $(LOCAL),--local "$(LOCAL)") \
 	$(if $(PREV),--prev "$(PREV)") $(if $(THREAD),--thread "$(THREAD)") \
 	$(if $(KEEP_TRAILERS),--keep-trailers "$(KEEP_TRAILERS)")
 

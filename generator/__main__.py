@@ -57,6 +57,9 @@ def cmd_series(args) -> int:
                               out=pathlib.Path(args.out).expanduser().resolve() if args.out
                               else None,
                               work=work, author=args.author or None, user_tree=user_tree,
+                              strict=args.strict,
+                              local=(pathlib.Path(args.local).expanduser().resolve()
+                                     if args.local else None),
                               prev=args.prev or None,
                               thread=(pathlib.Path(args.thread).expanduser().resolve()
                                       if args.thread else None),
@@ -112,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument('--out', help='output directory (default out/<release>/v<N>)')
     p.add_argument('--work', help='work tree path (default under the cache)')
     p.add_argument('--author', help='"Name <email>" (default: git config of the tree)')
+    p.add_argument('--strict', action='store_true',
+                   help='stop at a new caller no rule converts, instead of keeping it')
+    p.add_argument('--local', help='your own [[step]]/[[kept]] entries (a steps.toml)')
     p.add_argument('--prev', help='the previous version: its series directory or branch')
     p.add_argument('--thread', help='the review thread of the previous version (mbox)')
     p.add_argument('--keep-trailers', choices=('changed',),

@@ -14,6 +14,7 @@ import pathlib
 import re
 import shutil
 import tempfile
+import textwrap
 
 from generator import anchors, spatch
 from generator.errors import Failure
@@ -91,15 +92,29 @@ def _subject_name(file: str) -> str:
     return re.sub(r'[-_]iommu$', '', name) or name
 
 
-def _body(file: str, function: str, size: str) -> str:
-    return (f'{function}() now implements iova_to_phys_length, so callers can step by\n'
-            f'mapping instead of by PAGE_SIZE. The driver is newer than the series\n'
-            f'description; it was converted by the generic page-table template,\n'
-            f'which reports {size}, the smallest page size of the driver\'s\n'
-            f'pgsize_bitmap, as the length of every translation: each leaf is at\n'
-            f'least that large and aligned to it, so the length may be shorter than\n'
-            f'the real leaf but never longer. Lookups that find nothing now return\n'
-            f'PHYS_ADDR_MAX instead of 0.')
+def _body(file: str, function: str, size: str, inferred: list | None = None) -> str:
+    """The commit message body, wrapped at 72: what was converted, how, and
+    where each leaf size comes from."""
+    if inferred:
+        sizes = ('The leaf sizes were read from the code: '
+                 + '; '.join(f'{leaf.size} where line {leaf.line} adds {leaf.text}'
+                             for leaf in inferred)
+                 + f'. Any other leaf reports {size}, the smallest page size of the '
+                 "driver's pgsize_bitmap, which no leaf is smaller than.")
+    else:
+        sizes = (f'It reports {size}, the smallest page size of the driver\'s '
+                 'pgsize_bitmap, as the length of every translation: each leaf is '
+                 'at least that large and aligned to it, so the length may be '
+                 'shorter than the real leaf but never longer.')
+    paragraphs = [
+        f'{function}() now implements iova_to_phys_length, so callers can step by '
+        'mapping instead of by PAGE_SIZE.',
+        'The driver is newer than the series description; the series generator '
+        'converted it with the generic page-table template. ' + sizes,
+        'Lookups that find nothing now return PHYS_ADDR_MAX instead of 0.',
+    ]
+    return '\n\n'.join(textwrap.fill(p, 72, break_on_hyphens=False,
+                                     break_long_words=False) for p in paragraphs)
 
 
 def _converts(tree: pathlib.Path, file: str, actions: list[Action]) -> bool:
@@ -131,19 +146,23 @@ def plan(tree: pathlib.Path, entries: list[Entry], log=print) -> list[Step]:
         if not size:
             raise Failure(f'no rule matches {entry.file}:{entry.function}: cannot read the '
                           "smallest page size from the driver's pgsize_bitmap")
-        for shape in SHAPES:
-            defines = {'fn': entry.function, 'leaves': f'*={size}'}
+        from generator import leaf_sizes
+        inferred = leaf_sizes.infer(tree / entry.file, entry.function)
+        tables = ([(leaf_sizes.leaves_table(inferred, size), inferred)] if inferred else [])
+        tables.append((f'*={size}', []))
+        for shape, (leaves, used) in [(s, t) for s in SHAPES for t in tables]:
+            defines = {'fn': entry.function, 'leaves': leaves}
             actions = [Action('cocci', {'cocci': str(shape.relative_to(REPO)),
                                         'files': [entry.file], 'define': defines}),
                        Action('cocci', {'cocci': str(COMMON.relative_to(REPO)),
                                         'files': [entry.file], 'define': {'fn': entry.function}})]
             if _converts(tree, entry.file, actions):
                 log(f'  new driver {entry.file}:{entry.function}: template {shape.stem}, '
-                    f'length {size}')
+                    f'length {", ".join([l.describe() for l in used] + [size])}')
                 new_steps.append(Step(
                     id=f'new-{_subject_name(entry.file)}',
                     subject=f'iommu/{_subject_name(entry.file)}: implement iova_to_phys_length',
-                    body=_body(entry.file, entry.function, size), produced_by='template',
+                    body=_body(entry.file, entry.function, size, used), produced_by='template',
                     status='ready', requires=(entry.file,), absent_reason='',
                     covers=(f'{entry.file}:{entry.function}',), actions=tuple(actions),
                     checks=()))

@@ -11,7 +11,7 @@ import tempfile
 import time
 
 from generator import (b4prep, fixes, inventory, kernel_tree, manifest as manifest_mod,
-                       new_drivers, noticed, spatch, stamp, steps, versions)
+                       new_callers, new_drivers, noticed, spatch, stamp, steps, versions)
 from generator import outdir, runlock
 from generator.errors import Failure
 from generator.kernel_tree import git
@@ -29,6 +29,8 @@ class Options:
     user_tree: bool             # True: refuse a dirty tree
     manifest: pathlib.Path = manifest_mod.DEFAULT
     branch: str | None = None   # default <series name>/v<version>
+    strict: bool = False        # a new caller no rule converts stops generation
+    local: pathlib.Path | None = None   # the user's own steps (generator/local_steps.py)
     prev: str | None = None     # the previous version: series dir or branch (PREV=)
     thread: pathlib.Path | None = None   # its review thread, an mbox (THREAD=)
     keep_trailers: str = ''     # 'changed': a patch whose code changed keeps its tags
@@ -151,7 +153,7 @@ def _design(manifest: Manifest, results: list[StepResult]) -> str:
 
 
 def _cover(manifest: Manifest, opts: Options, release: str, results: list[StepResult],
-           carried: versions.Carried | None = None) -> str:
+           carried: versions.Carried | None = None, unconverted: list | None = None) -> str:
     template = manifest.cover.read_text()
     changes = manifest.changes.get(opts.version, '')
     if carried:
@@ -159,7 +161,9 @@ def _cover(manifest: Manifest, opts: Options, release: str, results: list[StepRe
     if changes:
         heading = f'Changes in v{opts.version}'
         changes = f'{heading}\n{"=" * len(heading)}\n{changes}\n\n'
-    return template.format(design=_design(manifest, results), changes=changes,
+    design = '\n\n'.join(filter(None, [_design(manifest, results),
+                                        new_callers.cover_section(unconverted or [])]))
+    return template.format(design=design, changes=changes,
                            noticed=noticed.section(manifest, opts.work),
                            kernelrelease=release)
 
@@ -205,6 +209,9 @@ def _format_patch(work: pathlib.Path, base: str, out: pathlib.Path, version: int
 def generate(opts: Options, log=print) -> dict:
     started = time.monotonic()
     manifest = manifest_mod.load(opts.manifest)
+    if opts.local:
+        from generator import local_steps
+        manifest = local_steps.merge(manifest, opts.local)
     spatch_version = spatch.require(manifest.spatch_min)
     tree = opts.tree
     kernel_tree.check_kernel(tree)
@@ -238,16 +245,22 @@ def generate(opts: Options, log=print) -> dict:
         f'{sum(1 for v in mapping.values() if v[0] == "kept")} kept on purpose '
         f'[{time.monotonic() - started:.0f} s]')
     plan = list(manifest.steps)
+    unconverted = []
     if uncovered:
         for e in uncovered:
             log(f'  not covered: {e.file}:{e.line}: {e.kind} {e.function}')
-        added = new_drivers.plan(opts.work, uncovered, log)
+        callers = [e for e in uncovered if e.kind == 'wrapper-call']
+        added = new_drivers.plan(opts.work, [e for e in uncovered if e not in callers], log)
+        caller_steps, unconverted = new_callers.plan(opts.work, callers, opts.strict, log)
+        added += caller_steps
         at = next((i for i, s in enumerate(plan) if s.id == manifest.new_drivers_before),
                   len(plan))
         plan[at:at] = added
+        kept = {(u.file, u.line): u.why for u in unconverted}
         for entry in uncovered:
-            owner = next(s for s in added if s.covers_entry(entry.file, entry.function))
-            mapping[entry] = ('step', owner.id)
+            owner = next((s for s in added if s.covers_entry(entry.file, entry.function)), None)
+            mapping[entry] = (('step', owner.id) if owner
+                              else ('kept', kept[(entry.file, entry.line)]))
 
     results = []
     for step in plan:
@@ -287,9 +300,9 @@ def generate(opts: Options, log=print) -> dict:
     stage = outdir.staging(out)
     try:
         b4 = _write_out(stage, opts, manifest, release, tree, base, branch, who, results,
-                        applied, carried, when, log)
+                        applied, carried, when, log, unconverted)
         summary = _summary(manifest, opts, tree, release, base, branch, out, spatch_version,
-                           results, entries, mapping, started)
+                           results, entries, mapping, unconverted, started)
         if carried:
             summary['review'] = versions.summary(carried, opts.version)
         if b4:
@@ -311,14 +324,14 @@ def _replaced(name: str, version: int) -> bool:
 
 
 def _write_out(out, opts, manifest, release, tree, base, branch, who, results, applied,
-               carried, when, log) -> dict:
+               carried, when, log, unconverted) -> dict:
     """The patches, the range-diff against PREV and b4's data; what series.json
     records of b4 ({} with no patches)."""
     patches = []
     if applied:
         patches = _format_patch(opts.work, base, out, opts.version, who, manifest.prefixes,
                                 stamp.git_date(when))
-        blurb = _cover(manifest, opts, release, results, carried)
+        blurb = _cover(manifest, opts, release, results, carried, unconverted)
         _fill_cover_letter(out / patches[0], manifest.title, blurb)
         for result, patch in zip(applied, patches[1:]):
             result.patch = patch
@@ -330,7 +343,7 @@ def _write_out(out, opts, manifest, release, tree, base, branch, who, results, a
 
 
 def _summary(manifest, opts, tree, release, base, branch, out, spatch_version, results,
-             entries, mapping, started) -> dict:
+             entries, mapping, unconverted, started) -> dict:
     return {
         'series': manifest.name,
         'version': opts.version,
@@ -344,5 +357,6 @@ def _summary(manifest, opts, tree, release, base, branch, out, spatch_version, r
         'inventory': [dict(e.as_dict(), handled_by=mapping[e][1] if mapping[e][0] == 'step'
                            else None, kept=mapping[e][1] if mapping[e][0] == 'kept' else None)
                       for e in entries],
+        'unconverted': [u.as_dict() for u in unconverted],
         'seconds': round(time.monotonic() - started, 1),
     }

@@ -59,10 +59,12 @@ def is_sum(expr):
 def leaf_size(expr, table):
     """The size of the one key expr names as a whole token, else None.
     "*" names any frame-plus-offset expression, not a call or a variable
-    whose "no translation" value the template cannot see."""
+    whose "no translation" value the template cannot see; a named key
+    wins over it (a leaf size read from the code over the smallest page)."""
     tokens = set(re.findall(r"\w+", expr))
-    sizes = [size for key, size in table
-             if key in tokens or (key == "*" and is_sum(norm(expr)))]
+    sizes = [size for key, size in table if key != "*" and key in tokens]
+    if not sizes:
+        sizes = [size for key, size in table if key == "*" and is_sum(norm(expr))]
     return sizes[0] if len(sizes) == 1 else None
 
 def is_leaf(expr):
