@@ -106,6 +106,6 @@ identifier aperture.iova;
 expression aperture.FIRST, aperture.LAST;
 @@
  fn(...) { <...
-+ *length = iommu_range_block_length(iova, FIRST, LAST);
++ *length = iommu_range_block_length(iova, iova, FIRST, LAST);
   return iova;
  ...> }

@@ -18,7 +18,8 @@
  * neither aligned nor a power of two in size, never split by a partial
  * unmap, and an identity node can cover nearly all of a 64-bit space.  So
  * *length is the largest naturally aligned power-of-two block around iova
- * inside the node, capped to a size_t: iommu_range_block_length(), added
+ * inside the node whose physical side (v, the address found) is aligned
+ * too, capped to a size_t: iommu_range_block_length(), added
  * to <linux/iommu.h> earlier in the series.  Then templates/common.cocci
  * renames the function, adds the parameter and turns the 0 the variable
  * starts with into PHYS_ADDR_MAX.
@@ -146,6 +147,6 @@ expression lookup.E;
  if (node) {
 	...
 	v = E;
-+	*length = iommu_range_block_length(iova, node->start, node->last);
++	*length = iommu_range_block_length(iova, v, node->start, node->last);
  }
  ...> }

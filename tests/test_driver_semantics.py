@@ -37,7 +37,7 @@ from cases import CASES  # noqa: E402
 pytestmark = pytest.mark.usefixtures('series_env')
 
 MANIFEST = REPO / "generator" / "series.toml"
-LENGTH_KINDS = ("length", "length-block")
+LENGTH_KINDS = ("length", "length-block", "length-aligned")
 
 
 def _tree(var):

@@ -8,14 +8,23 @@
  * of the leaf translation holding it, so that a caller walking an IOVA range
  * can step by the real mapping granularity instead of PAGE_SIZE.
  *
- * On success *@length is a power of two and the naturally aligned block
- * [@iova & ~(*@length - 1), (@iova & ~(*@length - 1)) + *@length) translates
- * linearly. It may be smaller than the leaf in the page table (for instance
- * when the leaf does not fit a size_t), never larger.
+ * On success, with phys the returned address, *@length is a power of two and
+ * the naturally aligned IOVA block [@iova & ~(*@length - 1), +*@length)
+ * translates linearly onto the naturally aligned physical block of the same
+ * size: (phys ^ @iova) & (*@length - 1) == 0, and each address of the block
+ * translates to (phys & ~(*@length - 1)) plus its offset in the block. The
+ * length may be smaller than the leaf in the page table (for instance when the
+ * leaf does not fit a size_t, or to keep the blocks aligned), never larger.
+ * Nothing is said about the IOVAs outside the block: the next block may or may
+ * not continue the same physical range.
  *
  * An identity domain translates every address to itself, so any aligned block
  * is linear; *@length is the largest power of two a size_t holds, which lets a
  * range walk cover the domain in one or two steps.
+ *
+ * An IOVA outside the aperture of a domain with geometry.force_aperture has no
+ * translation, whatever the driver would answer: hardware that decodes fewer
+ * bits than an IOVA holds would return the translation of an alias.
  *
  * Return: The physical address of @iova, including its offset within the leaf,
  * or PHYS_ADDR_MAX if @iova has no translation or the domain cannot translate
@@ -33,6 +42,12 @@ phys_addr_t iommu_iova_to_phys_length(struct iommu_domain *domain,
 		return iova;
 	}
 
+	/* Nothing can be mapped there; the driver may mask iova into range */
+	if (domain->geometry.force_aperture &&
+	    (iova < domain->geometry.aperture_start ||
+	     iova > domain->geometry.aperture_end))
+		return PHYS_ADDR_MAX;
+
 	if (ops->iova_to_phys_length)
 		return ops->iova_to_phys_length(domain, iova, length);
 
@@ -40,10 +55,11 @@ phys_addr_t iommu_iova_to_phys_length(struct iommu_domain *domain,
 		return PHYS_ADDR_MAX;
 
 	/*
-	 * Not converted yet. Mappings are made of naturally aligned pages of
-	 * at least the smallest size in pgsize_bitmap, so a block of that size
-	 * is linear. A domain without a bitmap (fsl_pamu) gets one byte, which
-	 * is always true.
+	 * Not converted yet. Mappings are made of pages of at least the
+	 * smallest size in pgsize_bitmap, with IOVA and physical address both
+	 * aligned to it (iommu_map() checks), so a block of that size is
+	 * linear and aligned. A domain without a bitmap (fsl_pamu) gets one
+	 * byte, which is always true.
 	 */
 	phys = ops->iova_to_phys(domain, iova);
 	if (!phys)

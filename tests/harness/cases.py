@@ -172,6 +172,11 @@ CASES = [
     Case("virtio-32", ["include/linux/iommu.h", "drivers/iommu/virtio-iommu.c"],
          "viommu_iova_to_phys", ["interval"], only=RANGE_BLOCK, main="virtio",
          cflags=["-m32"]),
+    # The core over a model driver whose table decodes 32 IOVA bits
+    Case("core", ["drivers/iommu/iommu.c"], "iommu_iova_to_phys",
+         ["4K", "2M", "identity"],
+         only={"drivers/iommu/iommu.c": ["iommu_iova_to_phys",
+                                         "iommu_iova_to_phys_length"]}),
     # Thin wrappers around the domain's io-pgtable (mains/passthrough.c)
     Case("apple-dart", ["include/linux/io-pgtable.h",
                         "drivers/iommu/apple-dart.c"],

@@ -91,7 +91,9 @@ static bool is_pow2(u64 x)
  * of the leaf translation the case built there).  Independently of the
  * expected value, the reported block [iova & ~(length-1), +length) must
  * translate linearly: its first and last bytes are looked up too, so an
- * over-reported length shows even if the expectation were wrong.
+ * over-reported length shows even if the expectation were wrong.  And it
+ * must map onto the aligned physical block of the same size, as the
+ * contract promises: (phys ^ iova) & (length - 1) == 0.
  */
 static void check_leaf(const char *id, u64 iova, phys_addr_t phys, u64 leaf)
 {
@@ -109,6 +111,10 @@ static void check_leaf(const char *id, u64 iova, phys_addr_t phys, u64 leaf)
 		       id, length);
 		return;
 	}
+	report(!(((u64)phys ^ iova) & ((u64)length - 1)),
+	       "%s/length-aligned # iova 0x%" PRIx64 " and phys 0x%" PRIx64
+	       " are at different offsets in a 0x%zx block", id, iova, phys,
+	       length);
 	{
 		u64 first = iova & ~((u64)length - 1);
 		u64 last = first + length - 1;
@@ -142,6 +148,20 @@ static u64 largest_block(u64 iova, u64 first, u64 last)
 			return size;
 	}
 	return 1;
+}
+
+/*
+ * largest_block(), further capped to the alignment phys and iova share:
+ * what the contract asks of a linear range whose physical address is not
+ * aligned like its IOVA.
+ */
+static u64 largest_aligned_block(u64 iova, u64 phys, u64 first, u64 last)
+{
+	u64 size = largest_block(iova, first, last);
+
+	while (size > 1 && ((iova ^ phys) & (size - 1)))
+		size >>= 1;
+	return size;
 }
 
 /* iova must not translate: the function returns PHYS_ADDR_MAX. */

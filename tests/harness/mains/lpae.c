@@ -7,6 +7,10 @@
  * above.  Granules: 4K (4K/2M/1G), 16K (16K/32M), and 64K (64K/512M, plus
  * 4T at level 1 with a 52-bit address space, whose PA bits 51:48 are
  * packed into 15:12).
+ *
+ * The last IOVA of the address space, ~0UL in a TTBR1 table, is checked
+ * apart ("last-iova" checks): a walk that ends at iova + 1 wraps to 0
+ * there and visits nothing.
  */
 #include "kstubs.h"
 #include HARNESS_EXTRACTED
@@ -79,6 +83,25 @@ static void leaf(const char *id, u64 iova, u64 pa, int lvl)
 	check_leaf_offsets(id, iova, pa, ARM_LPAE_BLOCK_SIZE(lvl, &data));
 }
 
+/*
+ * A leaf of level lvl holding the last IOVA of the space: iova ~0 must give
+ * the last byte of the leaf and its size.  Not a "phys" check: the base
+ * tree's walk wraps there, and its phys checks must pass.
+ */
+static void check_last(const char *id, u64 pa, int lvl)
+{
+	u64 size = ARM_LPAE_BLOCK_SIZE(lvl, &data);
+	size_t length = LENGTH_POISON;
+	phys_addr_t got;
+
+	map(~0ULL, pa, lvl);
+	got = lookup(~0ULL, &length);
+	report(got == pa + size - 1 && length == size,
+	       "%s/last-iova # iova ~0: expected 0x%" PRIx64 " +0x%" PRIx64
+	       ", got 0x%" PRIx64 " +0x%zx", id, pa + size - 1, size, got,
+	       length);
+}
+
 int main(void)
 {
 	setup(12, 48);
@@ -91,6 +114,20 @@ int main(void)
 	/* an entry with a reserved type (0) at level 2 */
 	*slot(0x40600000ULL, 2) = paddr_to_iopte(0x1000000, &data);
 	check_hole("lpae/granule4K/hole/invalid-l2", 0x40600000ULL + 0x123);
+
+	/* TTBR1: the table translates the top of the space, up to ~0UL */
+	setup(12, 48);
+	data.iop.cfg.quirks = IO_PGTABLE_QUIRK_ARM_TTBR1;
+	{
+		size_t length;
+
+		report(lookup(~0ULL, &length) == PHYS_ADDR_MAX,
+		       "lpae/ttbr1/empty/last-iova # iova ~0 in an empty table");
+	}
+	/* each leaf replaces the table entry the smaller one was under */
+	check_last("lpae/ttbr1/4K", 0x876543000ULL, 3);
+	check_last("lpae/ttbr1/2M", 0x1234600000ULL, 2);
+	check_last("lpae/ttbr1/1G", 0x40000000ULL, 1);
 
 	setup(14, 48);
 	leaf("lpae/granule16K/16K", 0x12344000ULL, 0x876548000ULL, 3);

@@ -4,8 +4,9 @@
  * or identity range, of any size and alignment, never split.  A node is
  * linear, but it is not a radix leaf: the length must be the largest
  * naturally aligned power of two block around iova that lies inside the
- * node (the contract's power of two, never over-reporting), and for a
- * node that spans the whole 64-bit space it must still fit a size_t.
+ * node (the contract's power of two, never over-reporting) and maps onto
+ * an aligned physical block, and for a node that spans the whole 64-bit
+ * space it must still fit a size_t.
  */
 #include "kstubs.h"
 #include HARNESS_EXTRACTED
@@ -45,8 +46,9 @@ static void map(u64 first, u64 last, u64 paddr)
 
 static void check_in(const char *id, u64 iova, u64 first, u64 last, u64 paddr)
 {
-	check_leaf(id, iova, paddr + (iova - first),
-		   largest_block(iova, first, last));
+	u64 phys = paddr + (iova - first);
+
+	check_leaf(id, iova, phys, largest_aligned_block(iova, phys, first, last));
 }
 
 /* xorshift64: a fixed sequence, so that a failure can be reproduced */
@@ -88,6 +90,14 @@ int main(void)
 	map(0x40200000, 0x403fffff, 0x7fe00000);
 	check_in("virtio/interval/aligned-2M", 0x40234567,
 		 0x40200000, 0x403fffff, 0x7fe00000);
+
+	/*
+	 * 2M of IOVA at 0x200000 mapped to 0x1000 (a 4K pgsize_bitmap allows
+	 * it): the IOVA block is aligned, its memory is not, so the length is
+	 * 4K, the alignment both share, not 2M
+	 */
+	map(0x200000, 0x3fffff, 0x1000);
+	check_leaf("virtio/interval/misaligned-2M", 0x2ff123, 0x100123, SZ_4K);
 
 	check_hole("virtio/hole/before", 0x10000fff);
 	check_hole("virtio/hole/between", 0x10236000);
