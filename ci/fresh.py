@@ -157,7 +157,10 @@ def make_root(tarball: pathlib.Path, root: pathlib.Path, sources: str) -> None:
 def run_in_root(root: pathlib.Path, command: Command, log: pathlib.Path) -> tuple[int, float]:
     """Run command in /repo of root, as root, in a mount namespace of its
     own (the /dev, /proc and /sys mounts go away with it)."""
-    inner = (f'mount --rbind /dev {root}/dev && mount -t proc proc {root}/proc && '
+    # The root bound onto itself: in the chroot / is then a mount point, as
+    # on a machine, so the tests' own `unshare --mount --propagation` works.
+    inner = (f'mount --bind {root} {root} && '
+             f'mount --rbind /dev {root}/dev && mount -t proc proc {root}/proc && '
              f'mount --rbind /sys {root}/sys && '
              f'exec chroot {root} /usr/bin/env -i HOME=/root PATH={ROOT_PATH} LANG=C.UTF-8 '
              f'TERM=dumb /bin/sh -c {shlex.quote("cd /repo && " + command.shell)}')
