@@ -99,6 +99,9 @@ def cmd_audit(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Progress lines as they happen when stdout is a pipe (tee, CI logs, a
+    # test reading them), not in one block at exit.
+    sys.stdout.reconfigure(line_buffering=True)
     parser = argparse.ArgumentParser(prog='python3 -m generator', description=__doc__)
     sub = parser.add_subparsers(dest='command', required=True)
 

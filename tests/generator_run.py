@@ -25,9 +25,14 @@ def slow_spatch(bin_dir: pathlib.Path, seconds: float = 1.0) -> pathlib.Path:
 
 
 def env(cache: pathlib.Path, bin_dir: pathlib.Path | None = None) -> dict:
+    """The run's environment: a user's, so without this machine's
+    PYTHONUNBUFFERED (a fresh machine has none: the run must flush its
+    progress lines itself)."""
     path = os.environ.get('PATH', '/usr/bin:/bin')
-    return dict(os.environ, IOVA_CACHE=str(cache),
-                PATH=f'{bin_dir}:{path}' if bin_dir else path)
+    run_env = dict(os.environ, IOVA_CACHE=str(cache),
+                   PATH=f'{bin_dir}:{path}' if bin_dir else path)
+    run_env.pop('PYTHONUNBUFFERED', None)
+    return run_env
 
 
 def args(tree: pathlib.Path, out: pathlib.Path, *extra: str) -> list[str]:
