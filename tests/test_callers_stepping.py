@@ -100,6 +100,47 @@ def test_large_leaves_take_one_walk_each(trees):
         assert line == new_line
 
 
+# No domain yet, so replay pins both dmas: dma 0 is 1031 contiguous pages, in
+# two 2M leaves and seven 4K ones; the second iommu_map() (dma 1) fails and
+# the unwind unmaps and unpins dma 0.
+UNWIND = ('dma 200000 7f0000000000 0 ' + ' '.join(f'{0x40000 + i:x}' for i in range(1031))
+          + '\ndma 800000 7f0000800000 0 1 2 3\n')
+
+
+def test_replay_unwind_steps_past_what_it_unmapped(trees):
+    """The unwind moves on by the run it unmapped: 9 walks for dma 0's run
+    and 3 for dma 1's holes, where the per-page loop walks the run, then
+    each of its pages again as a hole."""
+    base, converted, work = trees
+    program = stepping.PROGRAMS['vfio']
+    script = UNWIND + 'replay 201000 1\n'
+    old, line = _walks(stepping.build(base, program, work), script, 'replay')
+    new, new_line = _walks(stepping.build(converted, program, work), script, 'replay')
+    assert 'unpin=200000:40000+407' in new_line, new_line
+    assert old >= 2 * 1031, line
+    assert new <= 9 + 3, new_line
+    line, new_line = stepping.fields(line), stepping.fields(new_line)
+    line.pop('lookups'), new_line.pop('lookups')
+    assert line == new_line
+
+
+def test_replay_unwind_survives_a_failed_unmap(trees):
+    """iommu_unmap() of the unwind unmaps nothing: the run stays mapped, so
+    it stays pinned, with a warning, and the unwind ends (the per-page loop
+    found the same run again, unpinned it again, and never ended)."""
+    _, converted, work = trees
+    exe = stepping.build(converted, stepping.PROGRAMS['vfio'], work)
+    (line,) = [x for x in stepping.run(exe, UNWIND + 'replay 201000 1 0\n', alarm=5)
+               if x.startswith('replay')]
+    f = stepping.fields(line)
+    assert 'map=200000+407000>40000000' in line, line
+    assert int(f['warns'], 16) >= 1, line
+    unpins = f.get('unpin', '').split()
+    assert not [u for u in unpins if u.startswith('200000:')], line
+    assert scenarios._leaves(line)[0][:2] == (0x200000, 0x200000), line
+    assert int(f['lookups'], 16) <= 9 + 3, line
+
+
 # A planted bug in a converted function must make the checks fail:
 # (program, function, text, replacement, why)
 MUTATIONS = (
