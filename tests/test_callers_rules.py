@@ -43,6 +43,10 @@ EXPECT = {
                                       [r'iommu_iova_to_phys_length\(domain, addr,\s+&length\)',
                                        r'phys_addr == PHYS_ADDR_MAX', r'addr \+= step'],
                                       [r'addr \? addr : 1', r'ambiguous']),
+    'callers-iommu-debug-pagealloc': ('__iommu_debug_update_iova',
+                                      [r'iommu_iova_to_phys_length\(domain, iova \+ off, &length\)',
+                                       r'phys == PHYS_ADDR_MAX', r'off \+= n;'],
+                                      [r'iommu_iova_to_phys\(', r'if \(!phys\)']),
     'callers-panfrost': ('panfrost_mmu_unmap',
                          [r'if \(!bo->is_heap \|\|\n\t\t    ops->iova_to_phys_length\(ops, iova, '
                           r'&mapped_len\) != PHYS_ADDR_MAX\) \{'], [r'->iova_to_phys\(']),
