@@ -74,7 +74,7 @@ EXPECT = {
 
 # Lines each step may add and remove in the file (+, -): small, exact diffs
 DIFF = {'callers-panfrost': (3, 1), 'callers-panthor': (3, 1), 'callers-qcom-debug': (3, 2),
-        'callers-iommufd-selftest': (8, 1), 'callers-iommu-direct-mappings': (12, 9)}
+        'callers-iommufd-selftest': (9, 2), 'callers-iommu-direct-mappings': (12, 9)}
 
 # A function of this repository's own, put above the converted one to move it
 FILLER = '''
