@@ -1,6 +1,7 @@
 # iova_to_phys_length series generator.  See README.md.
 #
 #   make series [KVER=7.2|6.12] [KERNEL=/path/to/linux] [V=N] [OUT=dir] [AUTHOR="Name <email>"]
+#               [WAIT=1: wait for another run on the same tree instead of stopping]
 #   make test
 #   make audit  [KERNEL=...] [MODE=report|org|context|patch]
 #   make inventory [KERNEL=...]
@@ -9,6 +10,7 @@
 #   make boot   [OUT=<series dir>] [ARCH=x86_64|arm64]
 #   make bench  [OUT=<series dir>] [CHECK_REPORT=<check.json>]
 #   make check-lts  make series + make check for KVER=6.12
+#   make fresh-check  make series + make test on a fresh debootstrapped Debian root
 #   make ci-full    everything above, full matrices (hours on 2 cores)
 
 PYTHON ?= /usr/bin/python3
@@ -17,9 +19,11 @@ V ?= 1
 MODE ?= report
 PYTEST_ARGS ?=
 
-tree_args = $(if $(KERNEL),--kernel "$(KERNEL)",--kver $(KVER))
-series_args = $(tree_args) --version $(V) $(if $(OUT),--out "$(OUT)") \
-	$(if $(AUTHOR),--author "$(AUTHOR)")
+# KVER= given with KERNEL= reaches the generator, which refuses the pair.
+tree_args = $(if $(KERNEL),--kernel "$(KERNEL)" $(if $(filter-out file,$(origin KVER)),--kver \
+	"$(KVER)"),--kver $(KVER))
+series_args = $(tree_args) --version "$(V)" $(if $(OUT),--out "$(OUT)") \
+	$(if $(AUTHOR),--author "$(AUTHOR)") $(if $(WAIT),--wait)
 
 # The series the series-consuming targets read: OUT, else the newest
 # out/<release>/v$(V) that `make series` wrote (for KVER=, of that release).
@@ -30,14 +34,22 @@ series_tree = $(call series_json,["worktree"])
 series_base = $(call series_json,["kernel"]["base_commit"])
 ARCH ?= x86_64
 
-.PHONY: series test audit inventory ci-full check check-lts kunit boot bench have-series \
+.PHONY: series test audit inventory ci-full check check-lts kunit boot bench have-series fresh-check \
 	$(DEPS)
 
 # A static pattern rule, not a plain `deps-%:` one: make does no implicit-rule
 # search for a phony target, so a pattern rule would never install anything.
 DEPS = deps-series deps-test deps-check deps-boot
+# A fresh Debian install may lack python3 itself: the generator's deps step
+# needs it to run at all.
 $(DEPS): deps-%:
+	@test -x $(PYTHON) || $(install_python)
 	@$(PYTHON) -m generator deps $*
+
+apt_python = apt-get install -y -q --no-install-recommends python3
+install_python = { test "$$(id -u)" = 0 || { echo "error: no $(PYTHON): as root run: $(apt_python)" >&2; \
+	exit 1; }; echo "installing: python3"; export DEBIAN_FRONTEND=noninteractive; \
+	$(apt_python) || { apt-get update -q && $(apt_python); }; }
 
 series: deps-series
 	$(PYTHON) -m generator series $(series_args)
@@ -76,8 +88,14 @@ check-lts:
 	$(MAKE) series KVER=6.12
 	$(MAKE) check KVER=6.12
 
+# The README's two commands on a new debootstrapped Debian root (ci/fresh.py);
+# PYTEST_ARGS picks the tests run there (default -m 'not slow').
+fresh-check: deps-check
+	$(PYTHON) -m ci.fresh $(if $(PYTEST_ARGS),--pytest-args "$(PYTEST_ARGS)")
+
 # The boots first: make check puts their tables in its report.
 ci-full: series
+	$(MAKE) fresh-check
 	$(MAKE) boot ARCH=x86_64
 	$(MAKE) boot ARCH=arm64
 	$(MAKE) check kunit

@@ -1,35 +1,65 @@
 """Command line: python3 -m generator {series,inventory,fetch,audit,deps} ..."""
 
 import argparse
+import contextlib
+import errno
 import json
 import pathlib
+import re
 import sys
 
-from generator import debian, deps, inventory, kernel_tree, series
+from generator import debian, deps, interrupt, inventory, kernel_tree, runlock, series
 from generator.errors import Failure
 
 
 def _tree(args) -> tuple[pathlib.Path, str, bool]:
     """(tree to read, description, is it the user's own tree)."""
+    if args.kernel and args.kver:
+        raise Failure(f'KVER={args.kver} and KERNEL={args.kernel} both given: KERNEL would win '
+                      'and KVER be ignored; give only one of them')
     if args.kernel:
         tree = pathlib.Path(args.kernel).expanduser().resolve()
+        kernel_tree.check_repository(tree)
         kernel_tree.check_kernel(tree)
         if not (tree / '.git').exists():
             print(f'{tree} has no git: making a private copy with one base commit')
             return kernel_tree.private_copy(tree, debian.cache_dir()), f'copy of {tree}', False
         return tree, f'git tree {tree}', True
-    return debian.source_tree(args.kver), f'Debian linux-source-{args.kver}', False
+    kver = args.kver or DEFAULT_KVER
+    return debian.source_tree(kver), f'Debian linux-source-{kver}', False
+
+
+DEFAULT_KVER = '7.2'
+
+
+def _version(text: str) -> int:
+    if not re.fullmatch(r'[1-9][0-9]*', text.strip()):
+        raise Failure(f'V={text}: the series version must be a positive integer (1, 2, ...)')
+    return int(text)
 
 
 def cmd_series(args) -> int:
-    tree, source, user_tree = _tree(args)
-    branch = f'iova_to_phys_length/v{args.version}'
-    work = (pathlib.Path(args.work).resolve() if args.work
-            else kernel_tree.work_path(debian.cache_dir(), tree, branch))
-    opts = series.Options(tree=tree, source=source, version=args.version,
-                          out=pathlib.Path(args.out).resolve() if args.out else None,
-                          work=work, author=args.author or None, user_tree=user_tree)
-    summary = series.generate(opts)
+    version = _version(args.version)
+    cache = debian.cache_dir()
+    # The user's tree before anything is read or copied from it; then the
+    # tree the series is made in (the Debian tree, a private copy) and the
+    # work tree, which only the tree tells.
+    given = [str(pathlib.Path(args.kernel).expanduser().resolve())] if args.kernel else []
+    with contextlib.ExitStack() as locks:
+        locks.enter_context(runlock.hold(cache, given, args.wait))
+        tree, source, user_tree = _tree(args)
+        branch = f'iova_to_phys_length/v{version}'
+        work = (pathlib.Path(args.work).resolve() if args.work
+                else kernel_tree.work_path(cache, tree, branch))
+        more = [str(tree)] if str(tree) not in given else []
+        locks.enter_context(runlock.hold(cache, more + [str(work)], args.wait))
+        opts = series.Options(tree=tree, source=source, version=version,
+                              out=pathlib.Path(args.out).expanduser().resolve() if args.out
+                              else None,
+                              work=work, author=args.author or None, user_tree=user_tree,
+                              **({'manifest': pathlib.Path(args.manifest).resolve()}
+                                 if args.manifest else {}))
+        summary = series.generate(opts)
     print(f'branch {summary["branch"]} in {summary["worktree"]}')
     print(f'series in {summary["out"]}')
     return 0
@@ -67,11 +97,14 @@ def main(argv: list[str] | None = None) -> int:
 
     def tree_args(p):
         p.add_argument('--kernel', help='a kernel tree (git, or plain: copied)')
-        p.add_argument('--kver', default='7.2', help='Debian linux-source release (default 7.2)')
+        p.add_argument('--kver', help=f'Debian linux-source release (default {DEFAULT_KVER})')
 
     p = sub.add_parser('series', help='generate the patch series')
     tree_args(p)
-    p.add_argument('--version', '-v', type=int, default=1, help='series version (vN)')
+    p.add_argument('--version', '-v', default='1', help='series version (vN)')
+    p.add_argument('--wait', action='store_true',
+                   help='wait for another run on the same tree instead of stopping')
+    p.add_argument('--manifest', help=argparse.SUPPRESS)    # tests: a fixture manifest
     p.add_argument('--out', help='output directory (default out/<release>/v<N>)')
     p.add_argument('--work', help='work tree path (default under the cache)')
     p.add_argument('--author', help='"Name <email>" (default: git config of the tree)')
@@ -83,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_inventory)
 
     p = sub.add_parser('fetch', help='fetch and unpack a Debian linux-source release')
-    p.add_argument('--kver', default='7.2')
+    p.add_argument('--kver', default=DEFAULT_KVER)
     p.set_defaults(func=cmd_fetch)
 
     p = sub.add_parser('deps', help='install the Debian packages a job needs')
@@ -96,13 +129,55 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_audit)
 
     args = parser.parse_args(argv)
+    interrupt.install()
     try:
         return args.func(args)
-    except Failure as err:
-        print(f'error: {err}', file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
-        return 130
+        line, status = interrupt.message()
+        print(line, file=sys.stderr)
+        return status
+    except Failure as err:
+        if interrupt.received:      # a child killed by the same Ctrl-C failed first
+            line, status = interrupt.message()
+            print(line, file=sys.stderr)
+            return status
+        full = _full_disk()
+        print(f'error: {full}: {err}' if full else f'error: {err}', file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f'error: {_os_error(err)}', file=sys.stderr)
+        return 1
+
+
+def _full_disk() -> str:
+    """'no space left ...' when the cache's file system is full: git says
+    so in words of its own ("could not reset index file"), if at all."""
+    import os
+    cache = debian.cache_dir()
+    place = next((p for p in (cache, *cache.parents) if p.exists()), None)
+    try:
+        st = os.statvfs(place)
+    except (OSError, TypeError):
+        return ''
+    if st.f_bavail * st.f_frsize >= 256 << 10:
+        return ''
+    return (f'no space left on the device of the cache {cache} '
+            f'({st.f_bavail * st.f_frsize >> 10} KiB free): free some, or set IOVA_CACHE elsewhere')
+
+
+def _os_error(err: OSError) -> str:
+    """One line for an OSError, a full disk above all (shutil.Error lists
+    one (src, dst, why) per file it could not copy)."""
+    if isinstance(err.args[0] if err.args else None, list) and err.args[0]:
+        src, dst, why = err.args[0][0]
+        if 'No space left' in str(why):
+            return f'no space left on the device of {dst}: free some, or set IOVA_CACHE elsewhere'
+        return f'cannot copy {src} to {dst}: {why}'
+    where = err.filename or ''
+    if err.errno == errno.ENOSPC:
+        return (f'no space left on the device of {where or "the cache"}: free some, '
+                'or set IOVA_CACHE elsewhere')
+    return f'{where + ": " if where else ""}{err.strerror or err}'
 
 
 if __name__ == '__main__':

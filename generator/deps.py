@@ -8,14 +8,17 @@ import sys
 # One list per make target; a target needs its own list and those before it.
 # Not gcc-multilib: on Debian it conflicts with every gcc-<arch>-linux-gnu
 # cross compiler; its two parts the -m32 harness cases need do not.
+# libpython3-dev: spatch runs the rules' python scripts through
+# libpython3.X.so, which only the -dev package ships (found by make fresh-check).
 PACKAGES = {
-    'series': ['coccinelle', 'git', 'make', 'gcc', 'python3', 'xz-utils', 'perl', 'ca-certificates'],
+    'series': ['coccinelle', 'libpython3-dev', 'git', 'make', 'gcc', 'python3', 'xz-utils', 'perl',
+               'ca-certificates'],
     'test': ['python3-pytest', 'ccache', 'lib32gcc-12-dev', 'libc6-dev-i386', 'bc', 'bison',
              'flex', 'libelf-dev', 'libssl-dev', 'cpio', 'kmod', 'rsync', 'qemu-system-x86', 'busybox-static',
              'gcc-aarch64-linux-gnu', 'libc6-dev-arm64-cross', 'python3-matplotlib',
              'libcap-dev', 'uuid-dev'],
     'check': ['gcc-arm-linux-gnueabi', 'gcc-powerpc-linux-gnu', 'gcc-s390x-linux-gnu',
-              'gcc-riscv64-linux-gnu', 'distcc'],
+              'gcc-riscv64-linux-gnu', 'distcc', 'debootstrap'],
     'boot': ['qemu-system-arm'],
 }
 ORDER = ['series', 'test', 'check', 'boot']

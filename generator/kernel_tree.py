@@ -42,6 +42,37 @@ def check_kernel(tree: pathlib.Path) -> None:
                       'or no include/linux/iommu.h)')
 
 
+def check_repository(tree: pathlib.Path) -> None:
+    """A git KERNEL= the series can be based on: not bare, its HEAD there
+    (a shallow clone may lack it), and no detached HEAD on local commits
+    (a bisect or rebase left half way: the base would be a commit reviewers
+    do not have).  A tree without git passes: it gets a private copy."""
+    if not tree.is_dir():
+        return
+    if git(tree, 'rev-parse', '--is-bare-repository', check=False) == 'true':
+        raise Failure(f'{tree}: a bare git repository has no files to convert; give a '
+                      'checked-out tree (git clone, or git worktree add)')
+    if not (tree / '.git').exists():
+        return
+    head = git(tree, 'rev-parse', '--verify', '-q', 'HEAD^{commit}', check=False)
+    if git(tree, 'rev-parse', '--is-shallow-repository', check=False) == 'true' and (
+            not head or subprocess.run(['git', '-C', str(tree), 'cat-file', '-e',
+                                        'HEAD^{tree}'], capture_output=True).returncode):
+        raise Failure(f'{tree}: a shallow clone without its HEAD commit: no base for the series;'
+                      ' fetch it (git fetch --deepen=1) or clone again')
+    if head and not git(tree, 'symbolic-ref', '-q', 'HEAD', check=False):
+        local = git(tree, 'rev-list', '--count', 'HEAD', '--not', '--remotes', '--tags',
+                    check=False)
+        if local.isdigit() and int(local) > 0:
+            tag = git(tree, 'describe', '--tags', '--abbrev=0', 'HEAD', check=False)
+            after = f'after {tag}' if tag else 'on no tag or remote branch'
+            commits = 'commit' if local == '1' else 'commits'
+            raise Failure(f'{tree}: detached HEAD {head[:12]} is {local} local {commits} {after}: '
+                          f'the series would be based on {head[:12]}, not on '
+                          f'{tag or "a release"}; check out a branch to base it there, '
+                          f'or {"git checkout " + tag if tag else "the release"}')
+
+
 def check_git(tree: pathlib.Path) -> None:
     top = git(tree, 'rev-parse', '--show-toplevel', check=False)
     if not top or pathlib.Path(top).resolve() != tree.resolve():

@@ -44,6 +44,9 @@ class Step:
     # Content probes: {file, regex} pairs; each file must exist and match
     # for the step to apply, as each path of requires must exist.
     requires_match: tuple[dict, ...] = ()
+    # {file, added} pairs: the bug the step fixes came with the line
+    # "added" of file (generator/fixes.py finds the commit for Fixes:).
+    fixes: tuple[dict, ...] = ()
 
     def covers_entry(self, file: str, function: str) -> bool:
         return _matches(self.covers, file, function)
@@ -53,6 +56,14 @@ class Step:
 class Kept:
     covers: tuple[str, ...]
     reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Noticed:
+    """A bug next to the series that it does not fix (cover letter)."""
+    file: str
+    function: str
+    text: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,6 +77,7 @@ class Manifest:
     changes: dict[int, str]     # "Changes in vN" text per version
     groups: tuple[dict, ...] = ()   # cover letter: {first, title, text}, in order
     new_drivers_before: str = ''    # step id that steps for unknown drivers go before
+    noticed: tuple[Noticed, ...] = ()
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:
@@ -124,6 +136,20 @@ def _requires_match(step_id: str, raw) -> tuple[dict, ...]:
     return tuple(probes)
 
 
+def _fixes(step_id: str, raw) -> tuple[dict, ...]:
+    for fix in raw:
+        if not isinstance(fix, dict) or set(fix) != {'file', 'added'} or not all(fix.values()):
+            raise Failure(f'manifest: step {step_id}: fixes needs exactly file and added, '
+                          f'got {fix!r}')
+    return tuple(raw)
+
+
+def _noticed(raw: dict) -> Noticed:
+    if set(raw) != {'file', 'function', 'text'} or not all(raw.values()):
+        raise Failure(f'manifest: a [[noticed]] entry needs file, function and text: {raw}')
+    return Noticed(raw['file'], raw['function'], raw['text'].strip())
+
+
 def _step(raw: dict) -> Step:
     step_id = raw.get('id')
     for key in ('id', 'subject'):
@@ -143,7 +169,8 @@ def _step(raw: dict) -> Step:
     return Step(step_id, raw['subject'], raw.get('body', '').strip('\n'), produced_by, status,
                 tuple(raw.get('requires', ())), raw.get('absent_reason', ''),
                 tuple(raw.get('covers', ())), actions, tuple(raw.get('check', ())),
-                _requires_match(step_id, raw.get('requires_match', ())))
+                _requires_match(step_id, raw.get('requires_match', ())),
+                _fixes(step_id, raw.get('fixes', ())))
 
 
 def load(path: pathlib.Path = DEFAULT) -> Manifest:
@@ -168,4 +195,5 @@ def load(path: pathlib.Path = DEFAULT) -> Manifest:
                     series.get('spatch_min', '1.1.1'), steps, kept,
                     {int(k.lstrip('v')): v.strip('\n')
                      for k, v in series.get('changes', {}).items()},
-                    tuple(series.get('group', ())), series.get('new_drivers_before', ''))
+                    tuple(series.get('group', ())), series.get('new_drivers_before', ''),
+                    tuple(_noticed(n) for n in data.get('noticed', [])))

@@ -1,6 +1,7 @@
 """Generate the series: inventory, steps, commits, format-patch, summary."""
 
 import dataclasses
+import fnmatch
 import json
 import os
 import pathlib
@@ -9,7 +10,9 @@ import shutil
 import tempfile
 import time
 
-from generator import inventory, kernel_tree, manifest as manifest_mod, new_drivers, spatch, steps
+from generator import (fixes, inventory, kernel_tree, manifest as manifest_mod, new_drivers,
+                       noticed, spatch, steps)
+from generator import outdir, runlock
 from generator.errors import Failure
 from generator.kernel_tree import git
 from generator.manifest import Manifest, Step
@@ -84,9 +87,11 @@ def map_inventory(entries: list[inventory.Entry], manifest: Manifest,
     return mapping, uncovered
 
 
-def _commit(work: pathlib.Path, step: Step, files: list[str], who: tuple[str, str]) -> str:
+def _commit(work: pathlib.Path, step: Step, files: list[str], who: tuple[str, str],
+            trailers: list[str] = ()) -> str:
     name, email = who
-    message = f'{step.subject}\n\n{step.body.strip()}\n\nSigned-off-by: {name} <{email}>\n'
+    tags = ''.join(f'{t}\n' for t in trailers)
+    message = f'{step.subject}\n\n{step.body.strip()}\n\n{tags}Signed-off-by: {name} <{email}>\n'
     env = dict(os.environ, GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email,
                GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email)
     git(work, 'add', '-f', '-A', '--', *files)
@@ -139,6 +144,7 @@ def _cover(manifest: Manifest, opts: Options, release: str, results: list[StepRe
         heading = f'Changes in v{opts.version}'
         changes = f'{heading}\n{"=" * len(heading)}\n{changes}\n\n'
     return template.format(design=_design(manifest, results), changes=changes,
+                           noticed=noticed.section(manifest, opts.work),
                            kernelrelease=release)
 
 
@@ -187,6 +193,10 @@ def generate(opts: Options, log=print) -> dict:
     who = author_of(tree, opts.author)
     release = kernel_tree.kernelrelease(tree)
     branch = opts.branch or f'{manifest.name}/v{opts.version}'
+    out = opts.out or (spatch.REPO / 'out' / release / f'v{opts.version}')
+    outdir.check(out, tree, opts.work)
+    outdir.clear_stale(out)
+    runlock.clear_stale_git_locks(tree, opts.work, branch)
     base = kernel_tree.make_worktree(tree, branch, opts.work)
     log(f'work tree: {opts.work} (branch {branch}, base {base[:12]}) '
         f'[{time.monotonic() - started:.0f} s]')
@@ -236,20 +246,45 @@ def generate(opts: Options, log=print) -> dict:
         problems = steps.run_checks(step, opts.work)
         if problems:
             raise Failure(problems[0])
-        result.commit = _commit(opts.work, step, result.files, who)
+        result.commit = _commit(opts.work, step, result.files, who,
+                                fixes.tags(opts.work, base, step, log))
         result.status = 'applied'
         log(f'  applied  {step.id}: {len(result.files)} files [{time.monotonic() - started:.0f} s]')
 
     applied = [r for r in results if r.status == 'applied']
-    out = opts.out or (spatch.REPO / 'out' / release / f'v{opts.version}')
-    patches = []
+    stage = outdir.staging(out)
+    try:
+        _write_out(stage, opts, manifest, release, base, who, results, applied)
+        summary = _summary(manifest, opts, tree, release, base, branch, out, spatch_version,
+                           results, entries, mapping, started)
+        (stage / 'series.json').write_text(json.dumps(summary, indent=1) + '\n')
+        outdir.publish(stage, out, lambda old: _replaced(old.name, opts.version))
+    finally:
+        outdir.discard(stage)
+    log(f'series: {len(applied)} patches + cover letter in {out} '
+        f'({sum(r.status == "pending" for r in results)} steps pending, '
+        f'{sum(r.status == "absent" for r in results)} absent) in {summary["seconds"]} s')
+    return summary
+
+
+def _replaced(name: str, version: int) -> bool:
+    """Does a file of an old OUT describe the commits a new series replaces?"""
+    return any(fnmatch.fnmatch(name, pattern) for pattern in
+               (f'v{version}-*.patch', 'series.json', *STALE_RESULTS))
+
+
+def _write_out(out, opts, manifest, release, base, who, results, applied) -> None:
     if applied:
         patches = _format_patch(opts.work, base, out, opts.version, who)
         _fill_cover_letter(out / patches[0], manifest.title,
                            _cover(manifest, opts, release, results))
         for result, patch in zip(applied, patches[1:]):
             result.patch = patch
-    summary = {
+
+
+def _summary(manifest, opts, tree, release, base, branch, out, spatch_version, results,
+             entries, mapping, started) -> dict:
+    return {
         'series': manifest.name,
         'version': opts.version,
         'kernel': {'release': release, 'tree': str(tree), 'source': opts.source,
@@ -264,9 +299,3 @@ def generate(opts: Options, log=print) -> dict:
                       for e in entries],
         'seconds': round(time.monotonic() - started, 1),
     }
-    out.mkdir(parents=True, exist_ok=True)
-    (out / 'series.json').write_text(json.dumps(summary, indent=1) + '\n')
-    log(f'series: {len(applied)} patches + cover letter in {out} '
-        f'({sum(r.status == "pending" for r in results)} steps pending, '
-        f'{sum(r.status == "absent" for r in results)} absent) in {summary["seconds"]} s')
-    return summary

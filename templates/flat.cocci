@@ -10,7 +10,9 @@
  *
  *   spatch --sp-file templates/flat.cocci -D fn=<old name> -D size=<PAGE SIZE>
  *
- * Such tables have no valid bit: an empty entry is 0.  The address is now
+ * In such tables an unmapped entry is 0, and a mapped one is not (a valid
+ * bit, where there is one, is set in every mapped entry, so even a page
+ * at physical address 0 has a non-zero entry).  The address is now
  * computed only from a non-zero entry, and an empty entry gives "no
  * translation" (PHYS_ADDR_MAX); *length = <PAGE SIZE> follows either way
  * (it is unspecified when the result is PHYS_ADDR_MAX).  The computation

@@ -1,21 +1,22 @@
 """Where the boot harness tests find a kernel tree (for the kernel's own
-kunit_parser.py and Kconfig files): $KERNEL_TREE, else the Debian 7.2 base
-tree in the project cache. Tests that need one skip when there is none."""
+kunit_parser.py and Kconfig files): $KERNEL_TREE, else Debian's 7.2 tree
+as `make series` gets it (tests/debian_trees.py). Tests that need one fail
+when there is none."""
 
-import os
 import pathlib
 
-import pytest
+from debian_trees import debian_tree
 
-BASE = pathlib.Path.home() / '.cache/iova-to-phys-length/src/linux-source-7.2_7.2.13-1'
 FIXTURES = pathlib.Path(__file__).resolve().parent / 'fixtures' / 'boot'
 
 
 def kernel_tree() -> pathlib.Path:
-    tree = pathlib.Path(os.environ.get('KERNEL_TREE', BASE))
-    if not (tree / 'tools/testing/kunit/kunit_parser.py').exists():
-        pytest.skip(f'no kernel tree with tools/testing/kunit at {tree} (set KERNEL_TREE)')
-    return tree
+    return debian_tree('7.2', 'KERNEL_TREE', needs='tools/testing/kunit/kunit_parser.py')
+
+
+def lts_tree() -> pathlib.Path:
+    """Debian's 6.12 LTS tree."""
+    return debian_tree('6.12', needs='tools/testing/kunit/kunit_parser.py')
 
 
 def fixture(name: str) -> str:

@@ -56,7 +56,7 @@ def _series(tmp_path_factory, kver: str, reuse_var: str, branch: str) -> dict:
     for quick local iterations; CI always generates afresh."""
     import json
     import os
-    from generator import debian, kernel_tree, series
+    from generator import debian, kernel_tree, runlock, series
 
     given = os.environ.get(reuse_var)
     if given:
@@ -67,7 +67,9 @@ def _series(tmp_path_factory, kver: str, reuse_var: str, branch: str) -> dict:
     opts = series.Options(tree=tree, source=f'Debian linux-source-{kver}', version=1, out=out,
                           work=work, author='Series Test <series-test@example.org>',
                           user_tree=False, branch=branch)
-    result = series.generate(opts, log=print)
+    # A make series on the same tree at the same time: wait for it.
+    with runlock.hold(debian.cache_dir(), [str(tree), str(work)], wait=True):
+        result = series.generate(opts, log=print)
     applied = sum(s['status'] == 'applied' for s in result['steps'])
     _figures.append(f'series on {result["kernel"]["release"]}: {applied} patches, '
                     f'generated in {result["seconds"]:.0f} s')

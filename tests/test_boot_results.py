@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from boot_tree import fixture, kernel_tree
+from boot_tree import fixture, kernel_tree, lts_tree
 from ci.boot import results
 
 
@@ -168,15 +168,11 @@ def test_lpae_kunit_suite_diagnostics_are_not_the_boot_selftest():
     assert results.lpae_selftest_suite(fixture('console-pass.log')) is None
 
 
-LTS_TREE = Path.home() / '.cache/iova-to-phys-length/src/linux-source-6.12_6.12.117-1~deb12u1'
-
-
 def test_a_6_12_parser_takes_the_lines_alone_and_stays_quiet():
     """6.12's kunit_parser.parse_run_tests has no Printer argument and prints
     through its module's printer (one process loads one tree's parser, so
     this runs in its own)."""
-    if not (LTS_TREE / 'tools/testing/kunit/kunit_parser.py').exists():
-        pytest.skip(f'no 6.12 tree at {LTS_TREE}')
+    lts = lts_tree()
     code = '''
 import sys
 from pathlib import Path
@@ -191,7 +187,7 @@ print(suite.name, suite.passed, suite.failed, suite.failures)
            'not ok 2 4K.pin # ACCESS_PAGES: Invalid exchange\n'
            '@@@ END iommufd_access_test rc=1 seconds=1.0\n')
     repo = Path(__file__).resolve().parent.parent
-    proc = subprocess.run([sys.executable, '-c', code, str(LTS_TREE), log], cwd=repo,
+    proc = subprocess.run([sys.executable, '-c', code, str(lts), log], cwd=repo,
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == ["iommufd_access_test 1 1 ['4K.pin']"]

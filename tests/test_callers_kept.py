@@ -9,10 +9,10 @@ iommu_iova_to_phys(), checked against the tree with spatch.
 - Every wrapper call in a loop is converted by a callers step or kept with a
   reason why it steps on purpose.
 
-The tree is $CALLERS_BASE_TREE, else the generator's cached Debian 7.2 tree.
-A kept pattern that names no caller there must name one in another tree the
-manifest serves ($CALLERS_OTHER_TREES, colon-separated, else the other cached
-Debian trees): 6.12 has iommu_dma_unmap_page() where 7.2 has
+The tree is $CALLERS_BASE_TREE, else Debian's 7.2 tree as `make series`
+gets it (tests/debian_trees.py).  A kept pattern that names no caller there
+must name one in another tree the manifest serves ($CALLERS_OTHER_TREES,
+colon-separated, else Debian's trees of the other releases): 6.12 has iommu_dma_unmap_page() where 7.2 has
 iommu_dma_unmap_phys().
 """
 
@@ -27,20 +27,15 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from generator import anchors, inventory, manifest, spatch  # noqa: E402
+from debian_trees import debian_tree, other_trees  # noqa: E402
 
-BASE = pathlib.Path(os.environ.get(
-    'CALLERS_BASE_TREE',
-    '/root/.cache/iova-to-phys-length/src/linux-source-7.2_7.2.13-1'))
 LOOP_RULE = REPO / 'cocci' / 'callers' / 'wrapper-in-loop.cocci'
 COMMENT_ONLY = 'drivers/remoteproc/remoteproc_core.c'
-CACHED = pathlib.Path('/root/.cache/iova-to-phys-length/src')
 
 
 @pytest.fixture(scope='module')
 def tree():
-    if not (BASE / 'drivers/iommu/iommu.c').is_file():
-        pytest.skip(f'no kernel tree at {BASE} (set CALLERS_BASE_TREE)')
-    return BASE
+    return debian_tree('7.2', 'CALLERS_BASE_TREE')
 
 
 @pytest.fixture(scope='module')
@@ -70,10 +65,11 @@ def _wrapper_calls(tree):
 def other_wrapper_calls(tree):
     """file:function of the wrapper calls of the other trees."""
     given = os.environ.get('CALLERS_OTHER_TREES')
-    others = ([pathlib.Path(t) for t in given.split(':') if t] if given else
-              [t for t in sorted(CACHED.glob('linux-source-*')) if t.resolve() != tree.resolve()])
-    return set().union(*(_wrapper_calls(t) for t in others
-                         if (t / 'drivers/iommu/iommu.c').is_file()))
+    others = [pathlib.Path(t) for t in given.split(':') if t] if given else other_trees('7.2')
+    for other in others:
+        if not (other / 'drivers/iommu/iommu.c').is_file():
+            pytest.fail(f'{other}: not a kernel tree (from $CALLERS_OTHER_TREES)')
+    return set().union(*(_wrapper_calls(t) for t in others if t.resolve() != tree.resolve()))
 
 
 def kept_entries():

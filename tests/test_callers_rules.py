@@ -2,11 +2,11 @@
 files: what each must change, and that it still applies where the code has
 moved.  The loops' behaviour is tests/test_callers_stepping.py's business.
 
-The tree is $CALLERS_BASE_TREE, else the generator's cached Debian 7.2 tree.
+The tree is $CALLERS_BASE_TREE, else Debian's 7.2 tree as `make series` gets
+it (tests/debian_trees.py).
 """
 
 import difflib
-import os
 import pathlib
 import re
 import shutil
@@ -19,11 +19,11 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from generator import anchors, manifest, steps  # noqa: E402
+from debian_trees import debian_tree  # noqa: E402
 
-BASE = pathlib.Path(os.environ.get(
-    'CALLERS_BASE_TREE',
-    '/root/.cache/iova-to-phys-length/src/linux-source-7.2_7.2.13-1'))
 CALLERS = [s for s in manifest.load().steps if s.id.startswith('callers-')]
+# The leading fixes go in first where they touch a callers step's file.
+FIXES = [s for s in manifest.load().steps if s.id.startswith('fix-')]
 
 # step id -> (function, regexes its converted text must match, must not match)
 EXPECT = {
@@ -51,7 +51,7 @@ EXPECT = {
                          [r'if \(!bo->is_heap \|\|\n\t\t    ops->iova_to_phys_length\(ops, iova, '
                           r'&mapped_len\) != PHYS_ADDR_MAX\) \{'], [r'->iova_to_phys\(']),
     'callers-panthor': ('panthor_vm_unmap_pages',
-                        [r'while \(ops->iova_to_phys_length\(ops, iova \+ unmapped_sz,\n\t+&mapped_len\) '
+                        [r'while \(ops->iova_to_phys_length\(ops, iova \+ offset \+ unmapped_sz,\n\t+&mapped_len\) '
                          r'== PHYS_ADDR_MAX &&\n\t+ +unmapped_sz < pgsize \* pgcount\)'],
                         [r'->iova_to_phys\(']),
     'callers-qcom-debug': ('qcom_smmu_context_fault',
@@ -93,16 +93,15 @@ def step_files(step):
 
 def applied(step, tmp_path, move=False):
     """(base text, converted text) of the step's file, applied to a copy."""
-    if not (BASE / step.requires[0]).is_file():
-        pytest.skip(f'no kernel tree at {BASE} (set CALLERS_BASE_TREE)')
-    missing = steps.missing_requirements(step, BASE)
+    base = debian_tree('7.2', 'CALLERS_BASE_TREE')
+    missing = steps.missing_requirements(step, base)
     if missing:
-        pytest.skip(f'{step.id} is for trees of another shape: {BASE} lacks {missing[0]}')
+        pytest.skip(f'{step.id} is for trees of another shape: {base} lacks {missing[0]}')
     tree = tmp_path / 'tree'
     (file,) = step_files(step)
     dest = tree / file
     dest.parent.mkdir(parents=True)
-    shutil.copyfile(BASE / file, dest)
+    shutil.copyfile(base / file, dest)
     text = dest.read_text()
     if move:
         ext = anchors.locate(dest, f'function:{EXPECT[step.id][0]}')
@@ -114,8 +113,8 @@ def applied(step, tmp_path, move=False):
     subprocess.run(['git', '-C', str(tree), '-c', 'user.name=t', '-c', 'user.email=t@t',
                     'commit', '-q', '-m', 'base'], check=True)
     # Steps of one file go on in series order: replay needs the unmap step
-    for earlier in CALLERS[:CALLERS.index(step)]:
-        if step_files(earlier) == [file] and not steps.missing_requirements(earlier, BASE):
+    for earlier in FIXES + CALLERS[:CALLERS.index(step)]:
+        if step_files(earlier) == [file] and not steps.missing_requirements(earlier, base):
             steps.apply(earlier, tree)
     before = dest.read_text()
     steps.apply(step, tree)

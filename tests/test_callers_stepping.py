@@ -4,11 +4,10 @@ replace (tests/callers/stepping.py, tests/callers/scenarios.py).
 The loops are cut out of a base kernel tree and out of copies of its files
 with the callers steps applied by the generator, compiled on the host around
 a fake domain of 2K, 4K, 64K and 2M leaves and holes, and run under 4K, 16K
-and 64K pages.  The base tree is $CALLERS_BASE_TREE, else the generator's
-cached Debian linux-source-7.2 tree; without one the tests skip, saying so.
+and 64K pages.  The base tree is $CALLERS_BASE_TREE, else Debian's
+linux-source-7.2 as `make series` gets it; without one the tests fail.
 """
 
-import os
 import pathlib
 import random
 import sys
@@ -20,18 +19,18 @@ sys.path.insert(0, str(HERE / 'callers'))
 
 import scenarios  # noqa: E402
 import stepping  # noqa: E402
+from debian_trees import debian_tree  # noqa: E402
 
-BASE = pathlib.Path(os.environ.get(
-    'CALLERS_BASE_TREE',
-    '/root/.cache/iova-to-phys-length/src/linux-source-7.2_7.2.13-1'))
 
 
 @pytest.fixture(scope='module')
 def trees(tmp_path_factory):
-    if not all((BASE / p.file).is_file() for p in stepping.PROGRAMS.values()):
-        pytest.skip(f'no kernel tree at {BASE} (set CALLERS_BASE_TREE)')
+    base = debian_tree('7.2', 'CALLERS_BASE_TREE')
+    for program in stepping.PROGRAMS.values():
+        if not (base / program.file).is_file():
+            pytest.fail(f'{base}: no {program.file}')
     work = tmp_path_factory.mktemp('callers')
-    return BASE, stepping.convert(BASE, work / 'converted'), work
+    return base, stepping.convert(base, work / 'converted'), work
 
 
 def problems(checks):

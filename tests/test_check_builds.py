@@ -2,7 +2,9 @@
 
 Slow (minutes each, real x86_64 allmodconfig object builds): run with
     CHECK_SLOW=1 /usr/bin/python3 -m pytest -v tests/test_check_builds.py
-They share ~/.cache/iova-to-phys-length/check/x86_64 with `make check`.
+They share $IOVA_CACHE/check (default ~/.cache/iova-to-phys-length) with `make
+check`.  The tree is $KERNEL_TREE, else Debian's 7.2 tree as `make series`
+gets it.
 """
 
 import json
@@ -18,29 +20,31 @@ import uuid
 import pytest
 
 from ci.check import main, recipients, scratch
-
-TREE = pathlib.Path(os.environ.get(
-    'KERNEL_TREE', '/root/.cache/iova-to-phys-length/src/linux-source-7.2_7.2.13-1'))
+from debian_trees import debian_tree
 
 pytestmark = [
     pytest.mark.skipif(not os.environ.get('CHECK_SLOW'), reason='slow: set CHECK_SLOW=1'),
-    pytest.mark.skipif(not (TREE / 'Makefile').exists(), reason=f'no kernel tree at {TREE}'),
 ]
 
 
+@pytest.fixture(scope='module')
+def tree():
+    return debian_tree('7.2', 'KERNEL_TREE')
+
+
 @pytest.fixture
-def make_series(tmp_path):
+def make_series(tmp_path, tree):
     made = []
 
     def make(variant, token=''):
         branch = f'scratch/check-test-{variant}-{uuid.uuid4().hex[:8]}'
         work, out = tmp_path / f'work-{variant}', tmp_path / f'out-{variant}'
-        scratch.make(TREE, work, out, branch, variant, token)
+        scratch.make(tree, work, out, branch, variant, token)
         made.append((work, branch))
         return out
     yield make
     for work, branch in made:
-        scratch.remove(TREE, work, branch)
+        scratch.remove(tree, work, branch)
 
 
 def _cells(out, arch='x86_64'):

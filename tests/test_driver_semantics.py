@@ -109,11 +109,14 @@ def kind(check_id):
 
 
 def phys_ids(r, case, *parts):
-    """The phys checks of parts; where the unconverted function is known to
-    drop the sub-page offset, only those at offset 0 while it is legacy."""
+    """The phys checks of parts; while the function is legacy, where it is
+    known to drop the sub-page offset only those at offset 0, and none of
+    the leaves it is known to get wrong (case.base_wrong_phys)."""
     ids = [i for i in r.ids(*parts) if kind(i) == "phys"]
     if r.mode == "legacy" and case.base_drops_offset:
         ids = [i for i in ids if "+0x0" in i.split("/")]
+    if r.mode == "legacy":
+        ids = [i for i in ids if not set(case.base_wrong_phys) & set(i.split("/"))]
     return ids
 
 

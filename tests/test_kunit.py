@@ -1,11 +1,10 @@
 """ci/kunit.py: KTAP parsing, the v7s selftest verdict and the pass/fail decision.
 
 The KTAP cases parse with the kernel's own tools/testing/kunit/kunit_parser.py,
-taken from KUNIT_KERNEL_TREE or from the generator's cached Debian tree; they
-are skipped when neither is there.  The rest needs no kernel.
+taken from $KUNIT_KERNEL_TREE or from Debian's 7.2 tree as `make series` gets
+it; they fail when neither can be had.  The rest needs no kernel.
 """
 
-import os
 import pathlib
 import sys
 
@@ -13,26 +12,16 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / 'ci'))
 import kunit  # noqa: E402
+from debian_trees import debian_tree  # noqa: E402
 
 
-def _kernel_tree() -> pathlib.Path | None:
-    candidates = []
-    if os.environ.get('KUNIT_KERNEL_TREE'):
-        candidates.append(pathlib.Path(os.environ['KUNIT_KERNEL_TREE']))
-    cache = pathlib.Path.home() / '.cache' / 'iova-to-phys-length' / 'src'
-    candidates += sorted(cache.glob('linux-source-*'), reverse=True)
-    for tree in candidates:
-        if (tree / 'tools/testing/kunit/kunit_parser.py').is_file():
-            return tree
-    return None
+def _kernel_tree():
+    return debian_tree('7.2', 'KUNIT_KERNEL_TREE', needs='tools/testing/kunit/kunit_parser.py')
 
 
 @pytest.fixture(scope='module')
 def parser():
-    tree = _kernel_tree()
-    if tree is None:
-        pytest.skip('no kernel tree with tools/testing/kunit (set KUNIT_KERNEL_TREE)')
-    return kunit.load_parser(tree)
+    return kunit.load_parser(_kernel_tree())
 
 
 def ts(lines: str) -> list[str]:

@@ -1,6 +1,6 @@
 """Integration: the series generated on Debian's linux-source-7.2.
 
-The tree is fetched once (cached under ~/.cache/iova-to-phys-length) and the
+The tree is fetched once (cached under $IOVA_CACHE, as `make series` does) and the
 series generated once per session (tests/conftest.py: series_7_2).  Each
 manifest step is one test: applied steps must be a commit of the branch,
 pending steps are reported as skipped, never as passed.

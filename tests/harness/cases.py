@@ -11,6 +11,9 @@ sizes    the leaf sizes of the hardware format: check IDs carry them as a
          path component, and every one must be checked
 base_drops_offset  the unconverted function loses the sub-page offset (it
          is one of the things the conversion fixes)
+base_wrong_phys  check-ID components (e.g. "pa-0x81000000") of leaves whose
+         phys the unconverted function gets wrong, a bug the series fixes:
+         their phys checks are not asked to pass on the base tree
 probes   macro -> regex: the macro is defined for the test main when the
          extracted text matches (which ops members the tree has)
 only     file -> names: take just these definitions from that file (a core
@@ -34,6 +37,7 @@ class Case:
     exclude: list = field(default_factory=list)
     cflags: list = field(default_factory=list)
     base_drops_offset: bool = False
+    base_wrong_phys: list = field(default_factory=list)
     step: str = None
     probes: dict = field(default_factory=dict)
     main: str = None
@@ -186,6 +190,20 @@ CASES = [
          "qcom_iommu_iova_to_phys", ["4K", "16K", "2M", "1G"],
          main="passthrough", probes=OPS_PROBES,
          cflags=passthrough("qcom_iommu_domain", "domain", "pgtbl_ops", 1)),
+    # arm-smmu on an SMMU with translation operations (mains/arm_smmu.c)
+    Case("arm-smmu", ["include/linux/io-pgtable.h",
+                      "drivers/iommu/arm/arm-smmu/arm-smmu.h",
+                      "drivers/iommu/arm/arm-smmu/arm-smmu.c"],
+         "arm_smmu_iova_to_phys", ["4K", "64K", "2M", "1G", "16M"],
+         main="arm_smmu", probes=OPS_PROBES,
+         # ATOS: PAR bits above 39 dropped, a supersection's PAR misread
+         base_wrong_phys=["pa-0x12345600000", "pa-0x81000000"],
+         roots=["ARM_SMMU_FEAT_TRANS_OPS", "ARM_SMMU_CB_ATS1PR",
+                "ARM_SMMU_CB_PAR", "ARM_SMMU_CB_PAR_F", "tag:arm_smmu_domain",
+                "tag:arm_smmu_context_fmt", "tag:arm_smmu_domain_stage"],
+         exclude=["arm_smmu_rpm_get",
+                  "arm_smmu_rpm_put", "arm_smmu_page", "arm_smmu_readl",
+                  "arm_smmu_writel", "arm_smmu_readq", "arm_smmu_writeq"]),
     Case("arm-smmu-v3", ["include/linux/io-pgtable.h",
                          "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h",
                          "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c"],

@@ -1,9 +1,13 @@
 // A hardware translation helper that knows only 4K, with a software
-// fallback, used by the op for some domains.
-// spatch: cocci/drivers/arm_smmu_hard.cocci -D fn=hw_iova_to_phys -D hard=hw_iova_to_phys_hard
+// fallback, used by the op for some domains: the op walks the io-pgtable
+// for every domain and the helper goes.
+// spatch: cocci/drivers/software_walk.cocci -D fn=hw_iova_to_phys -D hard=hw_iova_to_phys_hard
 // spatch: cocci/drivers/io_pgtable.cocci -D fn=hw_iova_to_phys
 // spatch: templates/common.cocci -D fn=hw_iova_to_phys
 
+#define HW_PAR_FAULT	BIT(0)
+
+/* Translate with the hardware's own table walk. */
 static phys_addr_t hw_iova_to_phys_hard(struct iommu_domain *domain,
 					dma_addr_t iova)
 {

@@ -10,7 +10,7 @@
 // spatch: templates/add_offset.cocci -D fn=isp_mmu_iova_to_phys -D mask=ISP_PAGE_MASK
 // spatch: cocci/drivers/mtk_iommu_4gb.cocci -D fn=isp_dma_map
 // spatch: cocci/drivers/msm_clock_errno.cocci -D fn=isp_dma_map
-// spatch: cocci/drivers/arm_smmu_hard.cocci -D fn=isp_dma_map -D hard=isp_hw_lookup
+// spatch: cocci/drivers/software_walk.cocci -D fn=isp_dma_map -D hard=isp_hw_lookup
 // spatch: templates/common.cocci -D fn=isp_mmu_iova_to_phys
 
 phys_addr_t isp_mmu_iova_to_phys(struct isp_mmu_info *mmu_info, dma_addr_t iova)
