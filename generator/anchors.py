@@ -1,6 +1,8 @@
 """Find a definition in a C file by name: the anchor of an overlay or edit.
 
-An anchor is "function:NAME", "struct:NAME" or "macro:NAME".  A function
+An anchor is "function:NAME", "struct:NAME" or "macro:NAME", or
+"comment:top" for the block comment that opens a file (the file's own
+description, above its #includes; only // lines may come before it).  A function
 NAME may be a macro-built name such as "DOMAIN_NS(iova_to_phys)".  The
 extent is found with a small C scanner that knows comments, strings, braces
 and preprocessor lines; when a plain function name has two candidate
@@ -156,10 +158,27 @@ def _spatch_lines(path: pathlib.Path, name: str) -> set[int] | None:
     return {int(x) - 1 for x in re.findall(r'^LOCATE (\d+)$', out, re.M)}
 
 
+def _top_comment(name: str, text: str) -> Extent:
+    """The block comment that opens the file, after // lines and blanks."""
+    lines = text.split('\n')
+    first = 0
+    while first < len(lines) and (not lines[first].strip() or
+                                  lines[first].lstrip().startswith('//')):
+        first += 1
+    if first == len(lines) or not lines[first].lstrip().startswith('/*'):
+        raise Failure(f'{name}: anchor comment:top: the file does not open with a block comment')
+    last = first
+    while last < len(lines) and '*/' not in lines[last]:
+        last += 1
+    return Extent(first, first, min(last + 1, len(lines)))
+
+
 def locate(path: pathlib.Path, anchor: str) -> Extent:
     """The one definition that anchor names in path."""
     kind, _, name = anchor.partition(':')
     text = path.read_text()
+    if anchor == 'comment:top':
+        return _top_comment(path.name, text)
     masked = _mask(text)
     pp = _preprocessor_lines(masked)
     if kind == 'function':

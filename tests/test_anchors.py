@@ -87,3 +87,14 @@ def test_spatch_picks_the_definition_it_parses(tmp_path):
                     'static int foo(int a)\n{\n\treturn 2;\n}\n#endif\n')
     ext = anchors.locate(path, 'function:foo')
     assert (ext.start, ext.end) == (6, 10)
+
+
+def test_the_comment_that_opens_the_file(tmp_path):
+    path = tmp_path / 'c.c'
+    path.write_text('// SPDX-License-Identifier: GPL-2.0\n/*\n * What this file is.\n */\n'
+                    '#include <x.h>\n\n/* not this one */\nint x;\n')
+    ext = anchors.locate(path, 'comment:top')
+    assert (ext.comment_start, ext.start, ext.end) == (1, 1, 4)
+    path.write_text('#include <x.h>\n/* too late */\n')
+    with pytest.raises(Failure, match='does not open with a block comment'):
+        anchors.locate(path, 'comment:top')

@@ -81,7 +81,8 @@ def test_walk_table_before_has_only_old_and_ratios_follow_the_counts():
         assert r['walk_ratio'] == r['before_old']['walks'] / r['after_new']['walks']
         assert r['time_ratio'] == (r['before_old']['ns']['median'] /
                                    r['after_new']['ns']['median'])
-        assert r['before_old']['ns'] == {'min': 10, 'median': 20, 'max': 30, 'n': 3}
+        assert r['before_old']['ns'] == {'min': 10, 'median': 20, 'max': 30, 'n': 3,
+                                         'q1': 15, 'q3': 25}
 
 
 def test_walk_table_without_a_before_run_has_no_ratio():

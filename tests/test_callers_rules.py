@@ -36,12 +36,18 @@ EXPECT = {
                            r'|domain->fgsp \? PAGE_SIZE : end - iova,\s+)&phys\)',
                            r'WARN_ON\(!len\)'], [r'iommu_iova_to_phys\(', r'phys_addr_t phys, next']),
     'callers-vfio-replay': ('vfio_iommu_replay', [r'vfio_find_phys_run\(d->domain, iova,',
-                            r'vfio_find_phys_run\(domain->domain, iova,', r'WARN_ON\(!size\)'],
+                            r'vfio_find_phys_run\(domain->domain, iova,', r'WARN_ON\(!size\)',
+                            r'WARN_ON\(!unmapped\)', r'(pos|iova) \+= unmapped;',
+                            r'unmapped >> PAGE_SHIFT, true\)'],
                             [r'iommu_iova_to_phys\(', r'\bp \+= PAGE_SIZE']),
     'callers-iommu-direct-mappings': ('iommu_create_device_direct_mappings',
                                       [r'iommu_iova_to_phys_length\(domain, addr,\s+&length\)',
                                        r'phys_addr == PHYS_ADDR_MAX', r'addr \+= step'],
                                       [r'addr \? addr : 1', r'ambiguous']),
+    'callers-iommu-debug-pagealloc': ('__iommu_debug_update_iova',
+                                      [r'iommu_iova_to_phys_length\(domain, iova \+ off, &length\)',
+                                       r'phys == PHYS_ADDR_MAX', r'off \+= n;'],
+                                      [r'iommu_iova_to_phys\(', r'if \(!phys\)']),
     'callers-panfrost': ('panfrost_mmu_unmap',
                          [r'if \(!bo->is_heap \|\|\n\t\t    ops->iova_to_phys_length\(ops, iova, '
                           r'&mapped_len\) != PHYS_ADDR_MAX\) \{'], [r'->iova_to_phys\(']),
@@ -69,7 +75,7 @@ EXPECT = {
 
 # Lines each step may add and remove in the file (+, -): small, exact diffs
 DIFF = {'callers-panfrost': (3, 1), 'callers-panthor': (3, 1), 'callers-qcom-debug': (3, 2),
-        'callers-iommufd-selftest': (8, 1), 'callers-iommu-direct-mappings': (12, 9)}
+        'callers-iommufd-selftest': (9, 2), 'callers-iommu-direct-mappings': (12, 9)}
 
 # A function of this repository's own, put above the converted one to move it
 FILLER = '''

@@ -51,12 +51,16 @@ def walks_section(before: results.KmodRun | None, after: results.KmodRun,
                         for f, leaf, why in after.skips]}
 
 
-def e2e_section(before_text: str, after_text: str) -> dict:
+def e2e_section(before_texts: list[str], after_texts: list[str]) -> dict:
+    """Tables of the end-to-end cases from what each boot printed, one
+    text per boot in round order, before and after."""
     section: dict = {'errors': []}
     for kind in ('vfio', 'iommufd'):
-        b, b_err = results.parse_e2e(before_text, kind)
-        a, a_err = results.parse_e2e(after_text, kind)
-        section[kind] = results.e2e_table(b, a)
+        b, b_err = results.parse_e2e(''.join(before_texts), kind)
+        a, a_err = results.parse_e2e(''.join(after_texts), kind)
+        rounds = [[results.parse_e2e(text, kind)[0] for text in texts]
+                  for texts in (before_texts, after_texts)]
+        section[kind] = results.e2e_table(b, a, *rounds)
         section['errors'] += [f'{kind} before: {e}' for e in b_err]
         section['errors'] += [f'{kind} after: {e}' for e in a_err]
     return section
@@ -83,8 +87,13 @@ def pinning_notes(e2e: dict) -> list[str]:
                          f'the rest, and the map, is pinning and unpinning.')
             else:
                 what += ('the leaves are as small as the pages here, so both kernels walk '
-                         'alike and pinning/unpinning dominates; the difference is within '
-                         'the drift the map column shows.')
+                         'alike and pinning/unpinning dominates')
+                unmap, map_ = r.get('unmap_change'), r.get('map_change')
+                if unmap and map_:
+                    what += (f'; unmap after/before {report.change_text(unmap)}, and map, '
+                             f'which walks nothing, {report.change_text(map_)}.')
+                else:
+                    what += '.'
             notes.append(what)
     return notes
 
@@ -164,9 +173,9 @@ def kernel_sections(args, series: dict, out: Path, data: dict, failures: list[st
         except results.InvariantError as err:
             failures.append(f'walk count: {err}')
     if 'e2e' in args.sections:
-        joined = {label: ''.join(text(label, 'vfio') + text(label, 'iommufd'))
-                  for label in LABELS}
-        data['e2e'] = e2e_section(joined['before'], joined['after'])
+        per_boot = {label: [v + i for v, i in zip(text(label, 'vfio'), text(label, 'iommufd'))]
+                    for label in LABELS}
+        data['e2e'] = e2e_section(per_boot['before'], per_boot['after'])
         data['e2e']['notes'] = pinning_notes(data['e2e'])
         failures += data['e2e']['errors']
 
@@ -183,8 +192,8 @@ def parse_args(argv):
                     help=f'comma separated subset of {",".join(SECTIONS)}')
     ap.add_argument('--reps', type=int, default=None,
                     help='repetitions per boot (default 4; smoke 1)')
-    ap.add_argument('--rounds', type=int, default=3,
-                    help='boots of each kernel, alternating before/after (default 3)')
+    ap.add_argument('--rounds', type=int, default=5,
+                    help='boots of each kernel, alternating before/after (default 5)')
     ap.add_argument('--range-mb', type=int, default=None,
                     help='IOVA range each walk case traverses (default 1024; smoke 4)')
     ap.add_argument('--size-mb', type=int, default=1024, help='end-to-end mapping size')

@@ -20,7 +20,34 @@ def _ns(cell: dict | None, key: str = 'ns') -> str:
 
 
 def _ms(stats: dict) -> str:
-    return f'{stats["median"] / 1e6:,.2f} ({stats["min"] / 1e6:,.2f}-{stats["max"] / 1e6:,.2f})'
+    """'median (q1-q3; min-max)' in milliseconds; results without quartiles
+    (older results.json) show min-max only."""
+    ms = lambda key: f'{stats[key] / 1e6:,.2f}'
+    if 'q1' not in stats:
+        return f'{ms("median")} ({ms("min")}-{ms("max")})'
+    return f'{ms("median")} ({ms("q1")}-{ms("q3")}; {ms("min")}-{ms("max")})'
+
+
+def change_text(change: dict) -> str:
+    """'1.08 (95% interval 0.92-1.27, per round 0.85-1.31): within the
+    spread' for a spread.Change as a dict."""
+    rounds = change['rounds']
+    per_round = (f', per round {min(rounds):.2f}-{max(rounds):.2f}' if len(rounds) > 1 else '')
+    return (f'{change["ratio"]:.2f} (95% interval {change["low"]:.2f}-{change["high"]:.2f}'
+            f'{per_round}): {change["verdict"]}')
+
+
+def headline_4k(e2e: dict) -> str | None:
+    """The sentence on VFIO type1 4K unmap, where the walks cannot save
+    anything: whether the generated kernel is slower there."""
+    row = next((r for r in e2e.get('vfio', []) if r['case'] == '4K'), None)
+    if not row or not row.get('unmap_change'):
+        return None
+    c = row['unmap_change']
+    return (f'**VFIO type1 unmap of {size_name(row["after"]["size"])} in 4K pages, after/before: '
+            f'{change_text(c)}** ({c["n_before"]} + {c["n_after"]} repetitions in '
+            f'{len(c["rounds"])} rounds of one boot of each kernel; map, the control, '
+            f'{change_text(row["map_change"])}).')
 
 
 def _ratio(x: float | None) -> str:
@@ -47,17 +74,23 @@ def walks_markdown(rows: list[dict], range_bytes: int, reps: int) -> list[str]:
 def e2e_markdown(title: str, rows: list[dict]) -> list[str]:
     n = max((r[k]['unmap_ns']['n'] for r in rows for k in ('before', 'after') if r[k]),
             default=0)
-    lines = [f'{title}: milliseconds, median (min-max) of {n} repetitions.', '',
+    lines = [f'{title}: milliseconds, median (interquartile range; min-max) of {n} '
+             'repetitions. Unmap ratio: before over after, the speed-up; after/before: '
+             'the change, with its 95% interval.', '',
              '| case | size | map before | map after | unmap before | unmap after '
-             '| unmap ratio |',
-             '|---|---|---:|---:|---:|---:|---:|']
+             '| unmap ratio | unmap after/before |',
+             '|---|---|---:|---:|---:|---:|---:|---|']
     for r in rows:
         b, a = r['before'], r['after']
         size = size_name((a or b)['size'])
+        c = r.get('unmap_change')
+        change = (f'{c["ratio"]:.2f} ({c["low"]:.2f}-{c["high"]:.2f}) {c["verdict"]}'
+                  if c else 'n/a')
         lines.append(f'| {r["case"]} | {size} | {_ms(b["map_ns"]) if b else "n/a"} '
                      f'| {_ms(a["map_ns"]) if a else "n/a"} '
                      f'| {_ms(b["unmap_ns"]) if b else "n/a"} '
-                     f'| {_ms(a["unmap_ns"]) if a else "n/a"} | {_ratio(r["unmap_ratio"])} |')
+                     f'| {_ms(a["unmap_ns"]) if a else "n/a"} | {_ratio(r["unmap_ratio"])} '
+                     f'| {change} |')
     return lines
 
 
@@ -100,6 +133,9 @@ def markdown(data: dict) -> str:
     e2e = data.get('e2e')
     if e2e:
         lines += ['## 2. End to end, base kernel vs generated kernel', '']
+        headline = headline_4k(e2e)
+        if headline:
+            lines += [headline, '']
         for kind, title in (('vfio', 'VFIO type1 map/unmap (intel-iommu, vtdss)'),
                             ('iommufd', 'iommufd IOAS map/unmap (mock domains)')):
             if e2e.get(kind):

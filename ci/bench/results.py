@@ -10,6 +10,8 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
+from . import spread
+
 SECTION = re.compile(r'^@@@ BEGIN (\S+)\s*$(.*?)^@@@ END \1 rc=(-?\d+)\s*$',
                      re.M | re.S)
 _FIELD = re.compile(r'(\w+)=(\S+)')
@@ -25,15 +27,19 @@ class Stats:
     median: float
     max: float
     n: int
+    q1: float = 0.0      # quartiles: q1..q3 is the interquartile range
+    q3: float = 0.0
 
     @classmethod
     def of(cls, values: list[float]) -> Stats:
         if not values:
             raise ValueError('no values')
-        return cls(min(values), statistics.median(values), max(values), len(values))
+        q1, _, q3 = spread.quartiles(values)
+        return cls(min(values), statistics.median(values), max(values), len(values), q1, q3)
 
     def as_dict(self) -> dict:
-        return {'min': self.min, 'median': self.median, 'max': self.max, 'n': self.n}
+        return {'min': self.min, 'median': self.median, 'max': self.max, 'n': self.n,
+                'q1': self.q1, 'q3': self.q3}
 
 
 @dataclass
@@ -198,7 +204,12 @@ def parse_e2e(text: str, kind: str) -> tuple[dict[str, dict[str, list[int]]], li
     return cases, errors
 
 
-def e2e_table(before: dict, after: dict) -> list[dict]:
+def e2e_table(before: dict, after: dict, before_rounds: list[dict] | None = None,
+              after_rounds: list[dict] | None = None) -> list[dict]:
+    """One row per case: each side's stats and the medians' ratios; with
+    the cases of each boot (before_rounds, after_rounds: parse_e2e of one
+    boot each, in round order) also the change of map and unmap time with
+    its spread (spread.change)."""
     rows = []
     for name in list(dict.fromkeys(list(after) + list(before))):
         row: dict = {'case': name}
@@ -213,5 +224,10 @@ def e2e_table(before: dict, after: dict) -> list[dict]:
                               if b and a else None)
         row['map_ratio'] = (b['map_ns']['median'] / max(a['map_ns']['median'], 1)
                             if b and a else None)
+        if b and a and before_rounds and after_rounds:
+            for key in ('map_ns', 'unmap_ns'):
+                per_round = [[r.get(name, {}).get(key, []) for r in rounds]
+                             for rounds in (before_rounds, after_rounds)]
+                row[key.replace('_ns', '_change')] = spread.change(*per_round).as_dict()
         rows.append(row)
     return rows

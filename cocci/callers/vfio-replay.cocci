@@ -3,6 +3,12 @@
 /// vfio_find_phys_run(), one IOMMU leaf at a time, both when it copies the
 /// mappings of the first domain and when its unwind unmaps and unpins what it
 /// mapped into the new domain.
+///
+/// The unwind also moves past each run by what iommu_unmap() unmapped: the
+/// per-page loop found the run's pages again as holes, one walk each, and
+/// when iommu_unmap() unmapped nothing it found the same run again, unpinned
+/// it again and never ended.  A run that stays mapped stays pinned, with a
+/// warning: unpinning pages a device can still reach would be worse.
 //
 // Options: --no-includes
 
@@ -51,6 +57,31 @@ identifier domain, dma, pos, iova, phys, size, p, i;
 -	p += PAGE_SIZE;
 -	i += PAGE_SIZE;
 -}
+-iommu_unmap(domain->domain, iova, size);
+-vfio_unpin_pages_remote(dma, iova, phys >> PAGE_SHIFT, size >> PAGE_SHIFT, true);
++unmapped = iommu_unmap(domain->domain, iova, size);
++if (WARN_ON(!unmapped)) {
++	/* Still mapped: leave it pinned */
++	pos += size;
++	continue;
++}
++vfio_unpin_pages_remote(dma, iova, phys >> PAGE_SHIFT,
++			unmapped >> PAGE_SHIFT, true);
++pos += unmapped;
+ ...>
+ }
+
+// The unwind's count of what iommu_unmap() unmapped, declared after its size
+// (before the rules below drop the cursor i that follows it).
+@unwind_unmapped depends on unwind@
+identifier unwind.size, unwind.i;
+@@
+ vfio_iommu_replay(...)
+ {
+ <...
+ size_t size;
++size_t unmapped;
+ dma_addr_t i;
  ...>
  }
 
@@ -135,6 +166,29 @@ identifier domain, dma, iova, phys, size, p, i;
 -	p += PAGE_SIZE;
 -	i += PAGE_SIZE;
 -}
+-iommu_unmap(domain->domain, iova, size);
+-vfio_unpin_pages_remote(dma, iova, phys >> PAGE_SHIFT, size >> PAGE_SHIFT, true);
++unmapped = iommu_unmap(domain->domain, iova, size);
++if (WARN_ON(!unmapped)) {
++	/* Still mapped: leave it pinned */
++	iova += size;
++	continue;
++}
++vfio_unpin_pages_remote(dma, iova, phys >> PAGE_SHIFT,
++			unmapped >> PAGE_SHIFT, true);
++iova += unmapped;
+ ...>
+ }
+
+@unwind_iova_unmapped depends on unwind_iova@
+identifier unwind_iova.size, unwind_iova.i;
+@@
+ vfio_iommu_replay(...)
+ {
+ <...
+ size_t size;
++size_t unmapped;
+ dma_addr_t i;
  ...>
  }
 

@@ -12,6 +12,7 @@ void callers_domain_init(struct iommu_domain *d, unsigned long pgsize_bitmap)
 	memset(d, 0, sizeof(*d));
 	d->pgsize_bitmap = pgsize_bitmap;
 	d->fail_map_after = -1;
+	d->fail_unmap_after = -1;
 }
 
 /*
@@ -162,6 +163,13 @@ size_t iommu_unmap(struct iommu_domain *d, unsigned long iova, size_t size)
 {
 	size_t unmapped = 0;
 
+	if (d->fail_unmap_after == 0) {
+		if (callers_log)
+			fprintf(callers_log, " unmap=%lx+%zx:0!fail", iova, size);
+		return 0;
+	}
+	if (d->fail_unmap_after > 0)
+		d->fail_unmap_after--;
 	while (unmapped < size) {
 		size_t i = first_above(d, iova + unmapped);
 

@@ -35,7 +35,7 @@ import extract  # noqa: E402
 REPO = HERE.parent.parent
 # The manifest steps whose loops the harness runs, in series order.
 STEPS = ('callers-iommufd-pages', 'callers-vfio-unmap', 'callers-vfio-replay',
-         'callers-iommu-direct-mappings')
+         'callers-iommu-direct-mappings', 'callers-iommu-debug-pagealloc')
 
 CFLAGS = ['-std=gnu11', '-O1', '-g', '-fwrapv', '-Wall', '-Wno-unused-function',
           '-Werror=implicit-function-declaration', '-Werror=int-conversion',
@@ -70,6 +70,10 @@ PROGRAMS = {
         ('iommu_create_device_direct_mappings',),
         ('iommu_get_resv_regions', 'iommu_put_resv_regions', 'iommu_is_dma_domain',
          'iommu_map', 'iommu_unmap', 'iommu_iova_to_phys', 'iommu_iova_to_phys_length')),
+    'debug': Program(
+        'debug', 'debug_main.c', 'drivers/iommu/iommu-debug-pagealloc.c',
+        ('__iommu_debug_map', '__iommu_debug_unmap_begin', '__iommu_debug_unmap_end'),
+        ('iommu_debug_inc_page', 'iommu_debug_dec_page')),
 }
 
 

@@ -19,9 +19,11 @@
  *   hole DOMAIN IOVA SIZE         drop the leaves over a range of a domain
  *   fast 0|1                      let unmap_unpin_fast() succeed or fail
  *   unmap DMA                     vfio_unmap_unpin(), then the leaves left
- *   replay BITMAP MAPS            vfio_iommu_replay() into a new domain whose
+ *   replay BITMAP MAPS [UNMAPS]   vfio_iommu_replay() into a new domain whose
  *                                 iommu_map() fails after MAPS calls (-1:
- *                                 never), then the leaves of the new domain
+ *                                 never) and iommu_unmap() after UNMAPS calls
+ *                                 (default -1), then the leaves of the new
+ *                                 domain
  */
 #include "callers_stubs.h"
 
@@ -277,10 +279,14 @@ static void cmd_replay(char **cursor)
 {
 	struct iommu_domain *d = &domains[nr_domains];
 	struct vfio_domain *vd = &vdomains[nr_domains];
+	char *tok;
 	int ret;
 
 	callers_domain_init(d, num(cursor));
 	d->fail_map_after = (int)num(cursor);
+	tok = strtok_r(NULL, " \t\n", cursor);
+	if (tok)
+		d->fail_unmap_after = (int)strtoul(tok, NULL, 16);
 	vd->domain = d;
 	nr_domains++;			/* counted, not in the list */
 	reset_counters();

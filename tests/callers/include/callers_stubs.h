@@ -143,6 +143,8 @@ struct iommu_domain {
 	size_t nr, cap;
 	unsigned long lookups;
 	int fail_map_after;		/* iommu_map() calls to allow, -1: all */
+	int fail_unmap_after;		/* iommu_unmap() calls to allow, -1: all;
+					   a failing one unmaps nothing */
 };
 
 struct iommu_iotlb_gather {
