@@ -104,5 +104,6 @@ ci-full: series
 	$(MAKE) boot ARCH=x86_64
 	$(MAKE) boot ARCH=arm64
 	$(MAKE) check kunit
+	CHECK_SLOW=1 $(PYTHON) -m pytest -ra tests/test_check_builds.py
 	$(MAKE) bench CHECK_REPORT="$(SERIES)/check.json"
 	$(MAKE) check-lts
