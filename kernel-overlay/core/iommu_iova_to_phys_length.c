@@ -22,9 +22,11 @@
  * is linear; *@length is the largest power of two a size_t holds, which lets a
  * range walk cover the domain in one or two steps.
  *
- * An IOVA outside the aperture of a domain with geometry.force_aperture has no
- * translation, whatever the driver would answer: hardware that decodes fewer
- * bits than an IOVA holds would return the translation of an alias.
+ * The aperture is not checked here, as iommu_map() does not check it:
+ * generic_pt maps the sign-extended upper half of its tables outside the
+ * geometry it declares. A driver whose table decodes fewer bits than an IOVA
+ * holds answers for the alias it would map; the DMA API, iommufd and VFIO
+ * only use IOVAs inside the aperture.
  *
  * Return: The physical address of @iova, including its offset within the leaf,
  * or PHYS_ADDR_MAX if @iova has no translation or the domain cannot translate
@@ -41,12 +43,6 @@ phys_addr_t iommu_iova_to_phys_length(struct iommu_domain *domain,
 		*length = SIZE_MAX / 2 + 1;
 		return iova;
 	}
-
-	/* Nothing can be mapped there; the driver may mask iova into range */
-	if (domain->geometry.force_aperture &&
-	    (iova < domain->geometry.aperture_start ||
-	     iova > domain->geometry.aperture_end))
-		return PHYS_ADDR_MAX;
 
 	if (ops->iova_to_phys_length)
 		return ops->iova_to_phys_length(domain, iova, length);
