@@ -43,3 +43,22 @@ def debian_tree(kver: str = '7.2', env: str | None = None,
 def other_trees(kver: str = '7.2') -> list[pathlib.Path]:
     """The Debian trees of every release the generator serves but kver."""
     return [debian_tree(other) for other in debian.KVER_SUITES if other != kver]
+
+
+def tree_for(step, env: str, needs: str = 'drivers/iommu/iommu.c') -> pathlib.Path:
+    """The first tree a manifest step is written for: $<env> (skip when the
+    step is for another shape), else Debian's 7.2, else the other releases
+    the generator serves (a 6.12-only step is tested on 6.12).  A step no
+    Debian tree has the shape for is dead: fail."""
+    from generator import steps
+    if os.environ.get(env):
+        base = debian_tree('7.2', env, needs)
+        missing = steps.missing_requirements(step, base)
+        if missing:
+            pytest.skip(f'{step.id} is for trees of another shape: {base} lacks {missing[0]}')
+        return base
+    trees = [debian_tree('7.2', needs=needs), *other_trees('7.2')]
+    for tree in trees:
+        if not steps.missing_requirements(step, tree):
+            return tree
+    pytest.fail(f'{step.id}: no Debian tree has its shape ({", ".join(map(str, trees))})')

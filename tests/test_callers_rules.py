@@ -7,7 +7,6 @@ it (tests/debian_trees.py).
 """
 
 import difflib
-import os
 import pathlib
 import re
 import shutil
@@ -20,7 +19,7 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from generator import anchors, manifest, steps  # noqa: E402
-from debian_trees import debian_tree, other_trees  # noqa: E402
+from debian_trees import tree_for  # noqa: E402
 
 CALLERS = [s for s in manifest.load().steps if s.id.startswith('callers-')]
 # The leading fixes go in first where they touch a callers step's file.
@@ -92,27 +91,9 @@ def step_files(step):
                   {f for a in step.actions for f in a.spec.get('files', [])})
 
 
-def base_for(step):
-    """The first tree the step is written for: $CALLERS_BASE_TREE (skip when
-    the step is for another shape), else Debian's 7.2, else the other
-    releases the generator serves (6.12-only steps are tested on 6.12).  A
-    step no Debian tree has the shape for is dead: fail."""
-    if os.environ.get('CALLERS_BASE_TREE'):
-        base = debian_tree('7.2', 'CALLERS_BASE_TREE')
-        missing = steps.missing_requirements(step, base)
-        if missing:
-            pytest.skip(f'{step.id} is for trees of another shape: {base} lacks {missing[0]}')
-        return base
-    trees = [debian_tree('7.2'), *other_trees('7.2')]
-    for tree in trees:
-        if not steps.missing_requirements(step, tree):
-            return tree
-    pytest.fail(f'{step.id}: no Debian tree has its shape ({", ".join(map(str, trees))})')
-
-
 def applied(step, tmp_path, move=False):
     """(base text, converted text) of the step's file, applied to a copy."""
-    base = base_for(step)
+    base = tree_for(step, 'CALLERS_BASE_TREE')
     tree = tmp_path / 'tree'
     (file,) = step_files(step)
     dest = tree / file

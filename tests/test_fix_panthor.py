@@ -23,7 +23,7 @@ sys.path.insert(0, str(REPO / 'tests' / 'harness'))
 import extract  # noqa: E402
 import run as harness  # noqa: E402
 from generator import manifest, steps  # noqa: E402
-from debian_trees import debian_tree  # noqa: E402
+from debian_trees import tree_for  # noqa: E402
 
 FILE = 'drivers/gpu/drm/panthor/panthor_mmu.c'
 HEADER = 'include/linux/io-pgtable.h'
@@ -61,11 +61,7 @@ def _run(tree, tmp_path, name):
 
 @pytest.fixture
 def base_tree():
-    base = debian_tree('7.2', 'CALLERS_BASE_TREE', needs=FILE)
-    missing = steps.missing_requirements(STEP, base)
-    if missing:
-        pytest.skip(f'{STEP.id} is for trees of another shape: {base} lacks {missing[0]}')
-    return base
+    return tree_for(STEP, 'CALLERS_BASE_TREE', needs=FILE)
 
 
 def test_the_fixed_function_unmaps_the_whole_range(base_tree, tmp_path):
