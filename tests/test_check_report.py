@@ -1,6 +1,10 @@
 """ci/check/report.py: the commit x arch matrix, problems, markdown and HTML."""
 
 import html.parser
+import json
+import pathlib
+
+import pytest
 
 from ci.check import report
 
@@ -121,3 +125,15 @@ def test_quick_run_says_what_was_left_out():
     data = _data(quick=True, coverage=None, range_diff=None)
     md = report.markdown(data)
     assert 'quick run' in md and 'not run (--quick)' in md and 'not run (no --prev)' in md
+
+
+GOLDEN = pathlib.Path(__file__).parent / 'fixtures' / 'check_report'
+
+
+@pytest.mark.parametrize('name', ['full', 'clean', 'bare'])
+def test_report_files_match_the_golden_output(name):
+    """report.md and report.html as the renderers of before the table model wrote them
+    for the same check.json (fixtures made once from that code)."""
+    data = json.loads((GOLDEN / f'{name}.json').read_text())
+    assert report.markdown(data) == (GOLDEN / f'{name}.md').read_text()
+    assert report.to_html(data) == (GOLDEN / f'{name}.html').read_text()
