@@ -1,12 +1,17 @@
 """OUT/report.md and OUT/report.html from the results of one `make check` run.
 
-Both are rendered from the same plain dict (also saved as OUT/check.json):
-the commit x arch matrix, checkpatch, coverage, range-diff and the timings.
-Links are relative to OUT, where the logs are (OUT/logs/<arch>/...).
+The plain dict of the run (also saved as OUT/check.json) becomes one
+document, a list of blocks (headings, paragraphs, tables, lists), that a
+markdown and an HTML renderer write: the commit x arch matrix, checkpatch,
+coverage, range-diff, recipients, boots and the timings.  Where markdown says
+less (it is read in a terminal: counts, not names; no colours) a block
+carries its markdown wording in `md`.  Links are relative to OUT, where the
+logs are (OUT/logs/<arch>/...).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 
 from ci.check import boots as boots_mod
@@ -53,6 +58,186 @@ def problems(data: dict) -> list[str]:
     return out
 
 
+@dataclasses.dataclass
+class Cell:
+    text: str
+    link: str = ''              # relative to OUT
+    cls: str | None = None      # HTML class: ok, fail, warn, skip
+    title: str | None = None    # HTML tooltip: the errors behind a matrix cell
+    code: bool = False
+    pre: bool = False           # HTML keeps its lines
+    md: str | None = None       # markdown's shorter text
+
+
+@dataclasses.dataclass
+class Heading:
+    level: int
+    text: str
+    md: str | None = None       # markdown's line, verbatim
+
+
+@dataclasses.dataclass
+class Table:
+    header: list[Cell]
+    rows: list[list[Cell]]
+    heading: Heading | None = None      # HTML writes it on the table's first line
+
+
+@dataclasses.dataclass
+class Bullets:
+    heading: Heading
+    items: list[str]
+
+
+@dataclasses.dataclass
+class Span:
+    text: str
+    kind: str = ''              # code, bold, link (to href), md (markdown only); '' plain
+    href: str = ''
+
+
+MD_SPAN = {'': '{t}', 'md': '{t}', 'code': '`{t}`', 'bold': '**{t}**', 'link': '[{t}]({h})'}
+HTML_SPAN = {'': '{t}', 'md': '', 'code': '<code>{t}</code>', 'bold': '<b>{t}</b>',
+             'link': '<a href="{h}">{t}</a>'}
+
+
+@dataclasses.dataclass
+class Para:
+    spans: list[str | Span]
+    cls: str | None = None
+
+
+@dataclasses.dataclass
+class Raw:
+    """Lines each renderer has of its own (boots.py renders the boots)."""
+    md: list[str]
+    html: list[str]
+
+
+def _head(*names: str) -> list[Cell]:
+    return [Cell(n) for n in names]
+
+
+def _matrix(data: dict) -> Table:
+    runs = data.get('arch_runs', {})
+    rows = []
+    for n, c in enumerate(data['series']['commits'], 1):
+        row = [Cell(str(n)), Cell(c['step']), Cell(c['commit'][:12], code=True)]
+        for arch in data['arches']:
+            cell = runs.get(arch, {}).get('cells', {}).get(c['step'])
+            title = ('; '.join(cell.get('errors', []) + cell.get('new_warnings', [])
+                               + ([cell['note']] if cell.get('note') else [])) if cell else '')
+            row.append(Cell(cell_text(cell), (cell or {}).get('log', ''), cell_class(cell),
+                            title))
+        rows.append(row)
+    return Table(_head('#', 'step', 'commit', *data['arches']), rows)
+
+
+LEGEND = ('`ok` built, `FAIL` an object did not compile, `+NW` N W=1 warnings the base '
+          'commit does not have, `-` this config compiles none of the commit\'s files, '
+          '`n/a` arch not run.')
+
+
+def _arch_table(data: dict) -> Table:
+    rows = []
+    for arch in data['arches']:
+        run = data.get('arch_runs', {}).get(arch)
+        if not run:
+            continue
+        fails = (f' base commit fails: {", ".join(run["base_failed"])}'
+                 if run['base_failed'] else '')
+        first = run['error'].splitlines()[0] if run['error'] else ''
+        rows.append([Cell(arch), Cell(data['arch_info'].get(arch, '')),
+                     Cell(' '.join(run['subsystems'])),
+                     Cell(str(run['base_objects']), run['base_log']),
+                     Cell(run['error'] + fails, pre=True, md=first + fails)])
+    return Table([Cell('arch'), Cell('config'), Cell('subsystems', md='subsystems built at base'),
+                  Cell('base objects'), Cell('notes')], rows)
+
+
+def _details(data: dict) -> list[str]:
+    """Markdown's list of each failing or warning cell (HTML has them as cell titles)."""
+    runs = data.get('arch_runs', {})
+    lines = []
+    for arch in data['arches']:
+        for step, cell in runs.get(arch, {}).get('cells', {}).items():
+            if cell['status'] == 'fail' or cell.get('new_warnings'):
+                lines.append(f'- **{arch} {step}** ([log]({cell["log"]}))'
+                             + (f': {cell["note"]}' if cell['note'] else ''))
+                lines += [f'  - {_md_code(e)}'
+                          for e in cell.get('errors', []) + cell.get('new_warnings', [])]
+    return ['### Failures and new warnings', ''] + lines if lines else []
+
+
+def _checkpatch(cp: dict | None) -> list:
+    if not cp:
+        return [Para(['not run'])]
+    blocks = [Para([f'{cp["patches"]} patches: {len(cp["failing"])} failing, '
+                    f'{len(cp["allowed"])} allowed',
+                    Span(' by ci/check/checkpatch-allow.toml', 'md'),
+                    f', {len(cp["stale"])} stale allow entries.'])]
+    for title, key in (('Failing', 'failing'), ('Allowed', 'allowed'),
+                       ('Stale allow entries', 'stale'), ('Not judged', 'crashed')):
+        if cp[key]:
+            blocks.append(Bullets(Heading(3, title, md=f'{title}:'), cp[key]))
+    return blocks
+
+
+def _coverage(cov: dict | None, quick: bool) -> list:
+    if not (cov and cov.get('enabled')):
+        return [Para(['not run', Span(' (--quick)' if quick else '', 'md')])]
+    blocks = [Para([f'{cov["covered"]} of {cov["total"]} added code lines compiled by at least '
+                    f'one config ({", ".join(cov["arches"])}).'])]
+    if cov['uncovered']:
+        blocks.append(Table(_head('step', 'line', 'text', 'why not compiled'), [
+            [Cell(u['step']), Cell(f'{u["file"]}:{u["line"]}', code=True),
+             Cell(u['text'].strip()[:80], code=True, md=u['text'].strip()[:60]),
+             Cell(u['reason'])] for u in cov['uncovered']]))
+    return blocks
+
+
+def document(data: dict) -> list:
+    """The report as blocks, for markdown() and to_html()."""
+    s = data['series']
+    bad = problems(data)
+    quick = data.get('quick')
+    rd = data.get('range_diff')
+    rec = data.get('recipients')
+    blocks = [
+        Heading(1, f'make check: {s["name"]} v{s["version"]}'),
+        Para(['Base ', Span(s['base'][:12], 'code'), ', branch ', Span(s['branch'], 'code'),
+              f', {len(s["commits"])} commits',
+              Span(f', {len(s["skipped"])} steps not applied' if s['skipped'] else '', 'md'),
+              Span('; quick run (x86_64 builds and checkpatch only)' if quick else '', 'md'),
+              '.']),
+        Para([Span(f'Result: {"FAIL" if bad else "PASS"}', 'bold'),
+              Span(f' ({len(bad)} problems, listed at the end)' if bad else '', 'md')],
+             cls='failed' if bad else 'pass'),
+        Heading(2, 'Builds (W=1, each commit, objects it changes)'),
+        _matrix(data), Raw([LEGEND], []), _arch_table(data), Raw(_details(data), []),
+        Heading(2, 'checkpatch --strict'), *_checkpatch(data.get('checkpatch')),
+        Heading(2, 'Changed-line coverage'), *_coverage(data.get('coverage'), quick),
+        Heading(2, 'Range-diff'),
+        Para([Span(rd['file'], 'link', rd['file']), ' against ', rd['against']] if rd
+             else ['not run (no --prev)']),
+        Heading(2, 'Recipients',
+                md='## Recipients (get_maintainer.pl, written into the patch headers)'),
+        (Table(_head('patch', 'To', 'Cc'),
+               [[Cell(name), Cell(', '.join(r['to']), md=str(len(r['to']))),
+                 Cell(', '.join(r['cc']), md=str(len(r['cc'])))] for name, r in rec.items()])
+         if rec else Para(['not run', Span(' (--quick)' if quick else '', 'md')])),
+        Heading(2, 'Boots (make boot)'),
+        Raw(boots_mod.markdown(data.get('boots', [])),
+            boots_mod.html(data.get('boots', []), html.escape)),
+        Table(_head('phase', 'seconds'), [[Cell(name), Cell(f'{sec:.1f}')]
+                                          for name, sec in data.get('timings', [])],
+              heading=Heading(2, 'Timings')),
+    ]
+    if bad:
+        blocks.append(Bullets(Heading(2, 'Problems'), bad))
+    return blocks
+
+
 def _md_escape(text: str) -> str:
     return text.replace('|', '\\|').replace('<', '&lt;').replace('>', '&gt;')
 
@@ -62,101 +247,50 @@ def _md_code(text: str) -> str:
     return '`' + text.replace('`', "'").replace('|', '\\|') + '`'
 
 
+# Markdown has no colours: of the matrix it links only the cells worth
+# opening, a failure in bold; cells without a class (base objects) link too.
+MD_LINKED = (None, 'fail', 'warn')
+
+
+def _md_cell(cell: Cell) -> str:
+    text = cell.text if cell.md is None else cell.md
+    text = _md_code(text) if cell.code else _md_escape(text)
+    if cell.link and cell.cls in MD_LINKED:
+        bold = '**' if cell.cls == 'fail' else ''
+        text = f'[{bold}{text}{bold}]({cell.link})'
+    return text
+
+
+def _md_heading(h: Heading) -> str:
+    return h.md if h.md is not None else f'{"#" * h.level} {h.text}'
+
+
+def _md_span(span: str | Span) -> str:
+    return span if isinstance(span, str) else MD_SPAN[span.kind].format(t=span.text,
+                                                                         h=span.href)
+
+
+def _md_block(block) -> list[str]:
+    if isinstance(block, Heading):
+        return [_md_heading(block)]
+    if isinstance(block, Para):
+        return [''.join(map(_md_span, block.spans))]
+    if isinstance(block, Table):
+        return ([_md_heading(block.heading), ''] if block.heading else []) + [
+            '| ' + ' | '.join(map(_md_cell, block.header)) + ' |',
+            '|' + '---|' * len(block.header)] + [
+            '| ' + ' | '.join(map(_md_cell, row)) + ' |' for row in block.rows]
+    if isinstance(block, Bullets):
+        return [_md_heading(block.heading), ''] + [f'- {_md_escape(x)}' for x in block.items]
+    return block.md
+
+
 def markdown(data: dict) -> str:
-    s = data['series']
-    arches = data['arches']
-    runs = data.get('arch_runs', {})
-    bad = problems(data)
-    lines = [f'# make check: {s["name"]} v{s["version"]}', '',
-             f'Base `{s["base"][:12]}`, branch `{s["branch"]}`, {len(s["commits"])} commits'
-             + (f', {len(s["skipped"])} steps not applied' if s['skipped'] else '')
-             + ('; quick run (x86_64 builds and checkpatch only)' if data.get('quick') else '')
-             + '.', '',
-             f'**Result: {"PASS" if not bad else "FAIL"}**'
-             + (f' ({len(bad)} problems, listed at the end)' if bad else ''), '',
-             '## Builds (W=1, each commit, objects it changes)', '',
-             '| # | step | commit | ' + ' | '.join(arches) + ' |',
-             '|---|---|---|' + '---|' * len(arches)]
-    for n, c in enumerate(s['commits'], 1):
-        cells = []
-        for arch in arches:
-            cell = runs.get(arch, {}).get('cells', {}).get(c['step'])
-            text = cell_text(cell)
-            if cell and cell.get('log') and cell['status'] == 'fail':
-                text = f'[**{text}**]({cell["log"]})'
-            elif cell and cell.get('log') and cell.get('new_warnings'):
-                text = f'[{text}]({cell["log"]})'
-            cells.append(text)
-        lines.append(f'| {n} | {_md_escape(c["step"])} | `{c["commit"][:12]}` | '
-                     + ' | '.join(cells) + ' |')
-    lines += ['', '`ok` built, `FAIL` an object did not compile, `+NW` N W=1 warnings the base '
-              'commit does not have, `-` this config compiles none of the commit\'s files, '
-              '`n/a` arch not run.', '']
-    lines += ['| arch | config | subsystems built at base | base objects | notes |',
-              '|---|---|---|---|---|']
-    for arch in arches:
-        run = runs.get(arch)
-        if not run:
-            continue
-        notes = run['error'].splitlines()[0] if run['error'] else ''
-        if run['base_failed']:
-            notes += f' base commit fails: {", ".join(run["base_failed"])}'
-        base_link = f'[{run["base_objects"]}]({run["base_log"]})' if run['base_log'] else \
-            str(run['base_objects'])
-        lines.append(f'| {arch} | {_md_escape(data["arch_info"].get(arch, ""))} | '
-                     f'{" ".join(run["subsystems"])} | {base_link} | {_md_escape(notes)} |')
-    details = [(arch, step, cell) for arch in arches
-               for step, cell in runs.get(arch, {}).get('cells', {}).items()
-               if cell['status'] == 'fail' or cell.get('new_warnings')]
-    if details:
-        lines += ['', '### Failures and new warnings', '']
-        for arch, step, cell in details:
-            lines.append(f'- **{arch} {step}** ([log]({cell["log"]})){": " + cell["note"] if cell["note"] else ""}')
-            for e in cell.get('errors', []) + cell.get('new_warnings', []):
-                lines.append(f'  - {_md_code(e)}')
-    lines += ['', '## checkpatch --strict', '']
-    cp = data.get('checkpatch')
-    if cp:
-        lines.append(f'{cp["patches"]} patches: {len(cp["failing"])} failing, '
-                     f'{len(cp["allowed"])} allowed by ci/check/checkpatch-allow.toml, '
-                     f'{len(cp["stale"])} stale allow entries.')
-        for title, key in (('Failing', 'failing'), ('Allowed', 'allowed'),
-                           ('Stale allow entries', 'stale'), ('Not judged', 'crashed')):
-            if cp[key]:
-                lines += ['', f'{title}:', '']
-                lines += [f'- {_md_escape(x)}' for x in cp[key]]
-    else:
-        lines.append('not run')
-    lines += ['', '## Changed-line coverage', '']
-    cov = data.get('coverage')
-    if cov and cov.get('enabled'):
-        lines.append(f'{cov["covered"]} of {cov["total"]} added code lines compiled by at least '
-                     f'one config ({", ".join(cov["arches"])}).')
-        if cov['uncovered']:
-            lines += ['', '| step | line | text | why not compiled |', '|---|---|---|---|']
-            for u in cov['uncovered']:
-                where = f'{u["file"]}:{u["line"]}'
-                lines.append(f'| {_md_escape(u["step"])} | {_md_code(where)} | '
-                             f'{_md_code(u["text"].strip()[:60])} | {_md_escape(u["reason"])} |')
-    else:
-        lines.append('not run' + (' (--quick)' if data.get('quick') else ''))
-    lines += ['', '## Range-diff', '']
-    rd = data.get('range_diff')
-    lines.append(f'[{rd["file"]}]({rd["file"]}) against {rd["against"]}' if rd else
-                 'not run (no --prev)')
-    rec = data.get('recipients')
-    lines += ['', '## Recipients (get_maintainer.pl, written into the patch headers)', '']
-    if rec:
-        lines += ['| patch | To | Cc |', '|---|---|---|']
-        for name, r in rec.items():
-            lines.append(f'| {name} | {len(r["to"])} | {len(r["cc"])} |')
-    else:
-        lines.append('not run' + (' (--quick)' if data.get('quick') else ''))
-    lines += ['', '## Boots (make boot)', ''] + boots_mod.markdown(data.get('boots', []))
-    lines += ['', '## Timings', '', '| phase | seconds |', '|---|---|']
-    lines += [f'| {name} | {sec:.1f} |' for name, sec in data.get('timings', [])]
-    if bad:
-        lines += ['', '## Problems', ''] + [f'- {_md_escape(b)}' for b in bad]
+    lines = []
+    for block in document(data):
+        part = _md_block(block)
+        if part:
+            lines += ([''] if lines else []) + part
     return '\n'.join(lines) + '\n'
 
 
@@ -170,98 +304,49 @@ def _a(href: str, text: str) -> str:
     return f'<a href="{html.escape(href)}">{text}</a>'
 
 
-def to_html(data: dict) -> str:
+def _html_cell(cell: Cell, tag: str = 'td') -> str:
     e = html.escape
-    s = data['series']
-    arches = data['arches']
-    runs = data.get('arch_runs', {})
-    bad = problems(data)
-    out = ['<!DOCTYPE html><html><head><meta charset="utf-8">',
-           f'<title>make check: {e(s["name"])} v{s["version"]}</title>',
-           f'<style>{STYLE}</style></head><body>',
-           f'<h1>make check: {e(s["name"])} v{s["version"]}</h1>',
-           f'<p>Base <code>{e(s["base"][:12])}</code>, branch <code>{e(s["branch"])}</code>, '
-           f'{len(s["commits"])} commits.</p>',
-           f'<p class="{"failed" if bad else "pass"}"><b>Result: {"FAIL" if bad else "PASS"}</b></p>',
-           '<h2>Builds (W=1, each commit, objects it changes)</h2>',
-           '<table><tr><th>#</th><th>step</th><th>commit</th>'
-           + ''.join(f'<th>{e(a)}</th>' for a in arches) + '</tr>']
-    for n, c in enumerate(s['commits'], 1):
-        row = [f'<td>{n}</td><td>{e(c["step"])}</td><td><code>{e(c["commit"][:12])}</code></td>']
-        for arch in arches:
-            cell = runs.get(arch, {}).get('cells', {}).get(c['step'])
-            text = e(cell_text(cell))
-            if cell and cell.get('log'):
-                text = _a(cell['log'], text)
-            title = ''
-            if cell:
-                title = '; '.join(cell.get('errors', []) + cell.get('new_warnings', [])
-                                  + ([cell['note']] if cell.get('note') else []))
-            row.append(f'<td class="{cell_class(cell)}" title="{e(title)}">{text}</td>')
-        out.append('<tr>' + ''.join(row) + '</tr>')
-    out.append('</table>')
-    out.append('<table><tr><th>arch</th><th>config</th><th>subsystems</th><th>base objects</th>'
-               '<th>notes</th></tr>')
-    for arch in arches:
-        run = runs.get(arch)
-        if not run:
-            continue
-        base = _a(run['base_log'], str(run['base_objects'])) if run['base_log'] else \
-            str(run['base_objects'])
-        notes = e(run['error']) if run['error'] else ''
-        if run['base_failed']:
-            notes += e(f' base commit fails: {", ".join(run["base_failed"])}')
-        out.append(f'<tr><td>{e(arch)}</td><td>{e(data["arch_info"].get(arch, ""))}</td>'
-                   f'<td>{e(" ".join(run["subsystems"]))}</td><td>{base}</td>'
-                   f'<td><pre>{notes}</pre></td></tr>')
-    out.append('</table>')
-    cp = data.get('checkpatch')
-    out.append('<h2>checkpatch --strict</h2>')
-    if cp:
-        out.append(f'<p>{cp["patches"]} patches: {len(cp["failing"])} failing, '
-                   f'{len(cp["allowed"])} allowed, {len(cp["stale"])} stale allow entries.</p>')
-        for title, key in (('Failing', 'failing'), ('Allowed', 'allowed'),
-                           ('Stale allow entries', 'stale'), ('Not judged', 'crashed')):
-            if cp[key]:
-                out.append(f'<h3>{title}</h3><ul>' + ''.join(f'<li>{e(x)}</li>' for x in cp[key])
-                           + '</ul>')
-    else:
-        out.append('<p>not run</p>')
-    out.append('<h2>Changed-line coverage</h2>')
-    cov = data.get('coverage')
-    if cov and cov.get('enabled'):
-        out.append(f'<p>{cov["covered"]} of {cov["total"]} added code lines compiled by at least '
-                   f'one config ({e(", ".join(cov["arches"]))}).</p>')
-        if cov['uncovered']:
-            out.append('<table><tr><th>step</th><th>line</th><th>text</th><th>why not compiled'
-                       '</th></tr>')
-            for u in cov['uncovered']:
-                out.append(f'<tr><td>{e(u["step"])}</td><td><code>{e(u["file"])}:{u["line"]}'
-                           f'</code></td><td><code>{e(u["text"].strip()[:80])}</code></td>'
-                           f'<td>{e(u["reason"])}</td></tr>')
-            out.append('</table>')
-    else:
-        out.append('<p>not run</p>')
-    out.append('<h2>Range-diff</h2>')
-    rd = data.get('range_diff')
-    out.append(f'<p>{_a(rd["file"], e(rd["file"]))} against {e(rd["against"])}</p>' if rd
-               else '<p>not run (no --prev)</p>')
-    rec = data.get('recipients')
-    out.append('<h2>Recipients</h2>')
-    if rec:
-        out.append('<table><tr><th>patch</th><th>To</th><th>Cc</th></tr>')
-        for name, r in rec.items():
-            out.append(f'<tr><td>{e(name)}</td><td>{e(", ".join(r["to"]))}</td>'
-                       f'<td>{e(", ".join(r["cc"]))}</td></tr>')
-        out.append('</table>')
-    else:
-        out.append('<p>not run</p>')
-    out.append('<h2>Boots (make boot)</h2>')
-    out += boots_mod.html(data.get('boots', []), e)
-    out.append('<h2>Timings</h2><table><tr><th>phase</th><th>seconds</th></tr>')
-    out += [f'<tr><td>{e(n)}</td><td>{sec:.1f}</td></tr>' for n, sec in data.get('timings', [])]
-    out.append('</table>')
-    if bad:
-        out.append('<h2>Problems</h2><ul>' + ''.join(f'<li>{e(b)}</li>' for b in bad) + '</ul>')
+    text = f'<code>{e(cell.text)}</code>' if cell.code else e(cell.text)
+    if cell.pre:
+        text = f'<pre>{text}</pre>'
+    if cell.link:
+        text = _a(cell.link, text)
+    attrs = ((f' class="{cell.cls}"' if cell.cls is not None else '')
+             + (f' title="{e(cell.title)}"' if cell.title is not None else ''))
+    return f'<{tag}{attrs}>{text}</{tag}>'
+
+
+def _html_heading(h: Heading) -> str:
+    return f'<h{h.level}>{html.escape(h.text)}</h{h.level}>'
+
+
+def _html_span(span: str | Span) -> str:
+    e = html.escape
+    return e(span) if isinstance(span, str) else HTML_SPAN[span.kind].format(t=e(span.text),
+                                                                             h=e(span.href))
+
+
+def _html_block(block) -> list[str]:
+    if isinstance(block, Heading):
+        return [_html_heading(block)]
+    if isinstance(block, Para):
+        cls = f' class="{block.cls}"' if block.cls else ''
+        return [f'<p{cls}>' + ''.join(map(_html_span, block.spans)) + '</p>']
+    if isinstance(block, Table):
+        return [(_html_heading(block.heading) if block.heading else '') + '<table><tr>'
+                + ''.join(_html_cell(c, 'th') for c in block.header) + '</tr>'] + [
+            '<tr>' + ''.join(map(_html_cell, row)) + '</tr>' for row in block.rows] + ['</table>']
+    if isinstance(block, Bullets):
+        return [_html_heading(block.heading) + '<ul>'
+                + ''.join(f'<li>{html.escape(x)}</li>' for x in block.items) + '</ul>']
+    return block.html
+
+
+def to_html(data: dict) -> str:
+    title = html.escape(f'make check: {data["series"]["name"]} v{data["series"]["version"]}')
+    out = ['<!DOCTYPE html><html><head><meta charset="utf-8">', f'<title>{title}</title>',
+           f'<style>{STYLE}</style></head><body>']
+    for block in document(data):
+        out += _html_block(block)
     out.append('</body></html>')
     return '\n'.join(out) + '\n'
