@@ -33,10 +33,9 @@ series_args = $(tree_args) --version "$(V)" $(if $(OUT),--out "$(OUT)") \
 # The series the series-consuming targets read: OUT, else the newest
 # out/<release>/v$(V) that `make series` wrote (for KVER=, of that release).
 SERIES = $(or $(OUT),$(lastword $(sort $(wildcard out/$(if $(KERNEL),,$(KVER).)*/v$(V)))))
-series_json = $$($(PYTHON) -c 'import json,sys; d=json.load(open(sys.argv[1])); \
-	print(d$(1))' "$(SERIES)/series.json")
-series_tree = $(call series_json,["worktree"])
-series_base = $(call series_json,["kernel"]["base_commit"])
+series_field = $$($(PYTHON) -m generator show $(1) --series "$(SERIES)")
+series_tree = $(call series_field,worktree)
+series_base = $(call series_field,kernel.base_commit)
 ARCH ?= x86_64
 
 .PHONY: series test audit inventory ci-full check check-lts kunit boot bench have-series fresh-check \

@@ -1,4 +1,4 @@
-"""Command line: python3 -m generator {series,inventory,fetch,audit,deps} ..."""
+"""Command line: python3 -m generator {series,inventory,fetch,audit,deps,show} ..."""
 
 import argparse
 import contextlib
@@ -8,7 +8,8 @@ import pathlib
 import re
 import sys
 
-from generator import debian, deps, interrupt, inventory, kernel_tree, runlock, series
+from generator import (debian, deps, interrupt, inventory, kernel_tree, runlock, series,
+                       seriesfile)
 from generator.errors import Failure
 
 
@@ -98,6 +99,11 @@ def cmd_audit(args) -> int:
     return audit.main(['--kernel', str(tree), '--mode', args.mode])
 
 
+def cmd_show(args) -> int:
+    print(seriesfile.field(pathlib.Path(args.series), args.field))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     # Progress lines as they happen when stdout is a pipe (tee, CI logs, a
     # test reading them), not in one block at exit.
@@ -144,6 +150,11 @@ def main(argv: list[str] | None = None) -> int:
     tree_args(p)
     p.add_argument('--mode', default='report', choices=('report', 'org', 'context', 'patch'))
     p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser('show', help='print a field of a series directory\'s series.json')
+    p.add_argument('field', help='dotted name: worktree, kernel.base_commit, ...')
+    p.add_argument('--series', default='.', help='the series directory (default .)')
+    p.set_defaults(func=cmd_show)
 
     args = parser.parse_args(argv)
     interrupt.install()

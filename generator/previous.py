@@ -15,7 +15,7 @@ import json
 import pathlib
 import re
 
-from generator import trailers
+from generator import seriesfile, trailers
 from generator.errors import Failure
 from generator.kernel_tree import git
 
@@ -76,21 +76,20 @@ def _message_of_patch(text: str) -> str:
 
 def _from_dir(path: pathlib.Path, repo: pathlib.Path) -> Previous:
     try:
-        data = json.loads((path / 'series.json').read_text())
-        base = data['kernel']['base_commit']
-        steps = data['steps']
-    except (OSError, ValueError, KeyError, TypeError) as err:
-        raise Failure(f'PREV={path}: unreadable series.json ({err})') from err
+        data = seriesfile.load(path)
+    except seriesfile.Unreadable as err:
+        raise Failure(f'PREV={path}: {err}') from None
+    base = data.kernel.base_commit
     patches = []
-    for s in (s for s in steps if s.get('status') == 'applied'):
+    for s in data.applied():
         number = len(patches) + 1
-        patch_file = path / s.get('patch', '')
-        if not s.get('patch') or not patch_file.is_file():
-            raise Failure(f'PREV={path}: step {s.get("id")}: patch {s.get("patch")!r} is missing')
+        patch_file = path / s.patch
+        if not s.patch or not patch_file.is_file():
+            raise Failure(f'PREV={path}: step {s.id}: patch {s.patch!r} is missing')
         msg, text = _headers(patch_file)
         message = _message_of_patch(text)
-        patches.append(Patch(number, s['id'], s.get('subject', ''), s.get('commit', ''),
-                             message, trailers._msgid(msg.get('Message-Id')),
+        patches.append(Patch(number, s.id, s.subject, s.commit, message,
+                             trailers._msgid(msg.get('Message-Id')),
                              trailers.in_message(message)))
     covers = sorted(path.glob('v*-0000-cover-letter.patch'))
     title, cover_id = '', ''
@@ -98,8 +97,8 @@ def _from_dir(path: pathlib.Path, repo: pathlib.Path) -> Previous:
         msg, _ = _headers(covers[0])
         title = trailers.clean_subject(str(msg.get('Subject', '')))[0]
         cover_id = trailers._msgid(msg.get('Message-Id'))
-    b4 = data.get('b4', {})
-    version = int(data.get('version', 1))
+    b4 = data.b4 or {}
+    version = int(data.version)
     history = {k: list(v) for k, v in b4.get('history', {}).items()}
     cover_id = b4.get('message_id') or cover_id
     if cover_id:
@@ -147,7 +146,7 @@ def _from_branch(ref: str, repo: pathlib.Path) -> Previous:
 
 def load(spec: str, repo: pathlib.Path) -> Previous:
     path = pathlib.Path(spec).expanduser()
-    if (path / 'series.json').is_file():
+    if (path / seriesfile.NAME).is_file():
         return _from_dir(path.resolve(), repo)
     if path.is_dir():
         raise Failure(f'PREV={spec}: a directory without series.json')

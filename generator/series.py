@@ -2,7 +2,6 @@
 
 import dataclasses
 import fnmatch
-import json
 import os
 import pathlib
 import re
@@ -12,10 +11,11 @@ import time
 
 from generator import (b4prep, fixes, inventory, kernel_tree, manifest as manifest_mod,
                        new_callers, new_drivers, noticed, spatch, stamp, steps, versions)
-from generator import outdir, runlock
+from generator import outdir, runlock, seriesfile
 from generator.errors import Failure
 from generator.kernel_tree import git
 from generator.manifest import Manifest, Step
+from generator.seriesfile import Step as StepResult
 
 
 @dataclasses.dataclass
@@ -34,19 +34,6 @@ class Options:
     prev: str | None = None     # the previous version: series dir or branch (PREV=)
     thread: pathlib.Path | None = None   # its review thread, an mbox (THREAD=)
     keep_trailers: str = ''     # 'changed': a patch whose code changed keeps its tags
-
-
-@dataclasses.dataclass
-class StepResult:
-    id: str
-    subject: str
-    produced_by: str
-    status: str                 # applied | pending | absent
-    files: list[str] = dataclasses.field(default_factory=list)
-    commit: str = ''
-    patch: str = ''
-    reason: str = ''
-    covers: list[str] = dataclasses.field(default_factory=list)
 
 
 # Who signs the patches off when neither AUTHOR= nor git config names anyone
@@ -185,7 +172,7 @@ def _format_patch(work: pathlib.Path, base: str, out: pathlib.Path, version: int
                   who: tuple[str, str], prefixes: tuple[str, ...] = (),
                   date: str | None = None) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
-    for old in list(out.glob(f'v{version}-*.patch')) + [out / 'series.json']:
+    for old in list(out.glob(f'v{version}-*.patch')) + [out / seriesfile.NAME]:
         old.unlink(missing_ok=True)
     # What make check, boot and bench wrote describes the commits this run
     # replaces: a report that outlives them would vouch for other commits.
@@ -206,8 +193,45 @@ def _format_patch(work: pathlib.Path, base: str, out: pathlib.Path, version: int
     return [pathlib.Path(n).name for n in names.splitlines()]
 
 
+@dataclasses.dataclass
+class Setup:
+    """What generation reads before the first step: the tree, its work tree and names."""
+    manifest: Manifest
+    spatch_version: str
+    who: tuple[str, str]
+    release: str
+    branch: str
+    out: pathlib.Path
+    base: str
+    when: int                   # the commit dates' epoch (generator/stamp.py)
+    started: float
+
+    def elapsed(self) -> str:
+        return f'[{time.monotonic() - self.started:.0f} s]'
+
+
+@dataclasses.dataclass
+class Plan:
+    """The steps to take on this tree and what of its inventory each converts."""
+    entries: list[inventory.Entry]
+    mapping: dict               # entry -> ('step', id) or ('kept', reason)
+    steps: list[Step]
+    probes: dict[str, list[str]]    # ready step id -> what the tree lacks for it
+    unconverted: list
+
+
 def generate(opts: Options, log=print) -> dict:
-    started = time.monotonic()
+    setup = _set_up(opts, time.monotonic(), log)
+    plan = _plan(opts, setup, log)
+    results = _apply(opts, setup, plan, log)
+    summary = _publish(opts, setup, plan, results, log)
+    log(f'series: {len(summary.applied())} patches + cover letter in {setup.out} '
+        f'({sum(r.status == "pending" for r in results)} steps pending, '
+        f'{sum(r.status == "absent" for r in results)} absent) in {summary.seconds} s')
+    return seriesfile.as_dict(summary)
+
+
+def _set_up(opts: Options, started: float, log) -> Setup:
     manifest = manifest_mod.load(opts.manifest)
     if opts.local:
         from generator import local_steps
@@ -229,10 +253,14 @@ def generate(opts: Options, log=print) -> dict:
     outdir.clear_stale(out)
     runlock.clear_stale_git_locks(tree, opts.work, branch)
     base = kernel_tree.make_worktree(tree, branch, opts.work)
-    when = stamp.epoch(opts.work, base)
-    log(f'work tree: {opts.work} (branch {branch}, base {base[:12]}) '
-        f'[{time.monotonic() - started:.0f} s]')
+    setup = Setup(manifest, spatch_version, who, release, branch, out, base,
+                  stamp.epoch(opts.work, base), started)
+    log(f'work tree: {opts.work} (branch {branch}, base {base[:12]}) {setup.elapsed()}')
+    return setup
 
+
+def _plan(opts: Options, setup: Setup, log) -> Plan:
+    manifest = setup.manifest
     entries = inventory.take(opts.work)
     # Probes read the tree as it was before the series: what a step finds
     # depends on the release, not on what earlier steps changed.
@@ -243,35 +271,38 @@ def generate(opts: Options, log=print) -> dict:
     log(f'inventory: {len(entries)} entries, '
         f'{sum(1 for v in mapping.values() if v[0] == "step")} converted by steps, '
         f'{sum(1 for v in mapping.values() if v[0] == "kept")} kept on purpose '
-        f'[{time.monotonic() - started:.0f} s]')
-    plan = list(manifest.steps)
-    unconverted = []
+        f'{setup.elapsed()}')
+    plan = Plan(entries, mapping, list(manifest.steps), probes, [])
     if uncovered:
         for e in uncovered:
             log(f'  not covered: {e.file}:{e.line}: {e.kind} {e.function}')
         callers = [e for e in uncovered if e.kind == 'wrapper-call']
         added = new_drivers.plan(opts.work, [e for e in uncovered if e not in callers], log)
-        caller_steps, unconverted = new_callers.plan(opts.work, callers, opts.strict, log)
+        caller_steps, plan.unconverted = new_callers.plan(opts.work, callers, opts.strict, log)
         added += caller_steps
-        at = next((i for i, s in enumerate(plan) if s.id == manifest.new_drivers_before),
-                  len(plan))
-        plan[at:at] = added
-        kept = {(u.file, u.line): u.why for u in unconverted}
+        at = next((i for i, s in enumerate(plan.steps) if s.id == manifest.new_drivers_before),
+                  len(plan.steps))
+        plan.steps[at:at] = added
+        kept = {(u.file, u.line): u.why for u in plan.unconverted}
         for entry in uncovered:
             owner = next((s for s in added if s.covers_entry(entry.file, entry.function)), None)
             mapping[entry] = (('step', owner.id) if owner
                               else ('kept', kept[(entry.file, entry.line)]))
+    return plan
 
+
+def _apply(opts: Options, setup: Setup, plan: Plan, log) -> list[StepResult]:
+    """Each step in order: pending, absent (the tree lacks what it needs) or a commit."""
     results = []
-    for step in plan:
-        covers = sorted({e.key() for e, v in mapping.items() if v == ('step', step.id)})
+    for step in plan.steps:
+        covers = sorted({e.key() for e, v in plan.mapping.items() if v == ('step', step.id)})
         result = StepResult(step.id, step.subject, step.produced_by, 'pending', covers=covers)
         results.append(result)
         if step.status == 'pending':
             result.reason = 'not implemented yet'
             log(f'  pending  {step.id}')
             continue
-        missing = (probes[step.id] if step.id in probes
+        missing = (plan.probes[step.id] if step.id in plan.probes
                    else steps.missing_requirements(step, opts.work))
         if missing:
             if covers:
@@ -284,79 +315,75 @@ def generate(opts: Options, log=print) -> dict:
         problems = steps.run_checks(step, opts.work)
         if problems:
             raise Failure(problems[0])
-        result.commit = _commit(opts.work, step, result.files, who,
-                                fixes.tags(opts.work, base, step, log),
-                                stamp.git_date(when, 1 + sum(r.status == 'applied'
-                                                             for r in results)))
+        result.commit = _commit(opts.work, step, result.files, setup.who,
+                                fixes.tags(opts.work, setup.base, step, log),
+                                stamp.git_date(setup.when, 1 + sum(r.status == 'applied'
+                                                                   for r in results)))
         result.status = 'applied'
-        log(f'  applied  {step.id}: {len(result.files)} files [{time.monotonic() - started:.0f} s]')
+        log(f'  applied  {step.id}: {len(result.files)} files {setup.elapsed()}')
+    return results
 
+
+def _publish(opts: Options, setup: Setup, plan: Plan, results: list[StepResult],
+             log) -> seriesfile.Summary:
+    """The review tags of PREV carried over, then the patches and series.json in OUT."""
     applied = [r for r in results if r.status == 'applied']
     carried = None
     if opts.prev:
         carried = versions.plan(opts.prev, opts.thread, opts.keep_trailers == 'changed',
-                                opts.work, base, applied, who[1], opts.version, log)
-        versions.rewrite(opts.work, base, applied, carried.tags, f'{who[0]} <{who[1]}>')
-    stage = outdir.staging(out)
+                                opts.work, setup.base, applied, setup.who[1], opts.version, log)
+        versions.rewrite(opts.work, setup.base, applied, carried.tags,
+                         f'{setup.who[0]} <{setup.who[1]}>')
+    stage = outdir.staging(setup.out)
     try:
-        b4 = _write_out(stage, opts, manifest, release, tree, base, branch, who, results,
-                        applied, carried, when, log, unconverted)
-        summary = _summary(manifest, opts, tree, release, base, branch, out, spatch_version,
-                           results, entries, mapping, unconverted, started)
+        b4 = _write_out(stage, opts, setup, results, applied, carried, log, plan.unconverted)
+        summary = _summary(opts, setup, plan, results)
         if carried:
-            summary['review'] = versions.summary(carried, opts.version)
-        if b4:
-            summary['b4'] = b4
-        (stage / 'series.json').write_text(json.dumps(summary, indent=1) + '\n')
-        outdir.publish(stage, out, lambda old: _replaced(old.name, opts.version))
+            summary.review = versions.summary(carried, opts.version)
+        summary.b4 = b4 or None
+        seriesfile.store(stage, summary)
+        outdir.publish(stage, setup.out, lambda old: _replaced(old.name, opts.version))
     finally:
         outdir.discard(stage)
-    log(f'series: {len(applied)} patches + cover letter in {out} '
-        f'({sum(r.status == "pending" for r in results)} steps pending, '
-        f'{sum(r.status == "absent" for r in results)} absent) in {summary["seconds"]} s')
     return summary
 
 
 def _replaced(name: str, version: int) -> bool:
     """Does a file of an old OUT describe the commits a new series replaces?"""
     return any(fnmatch.fnmatch(name, pattern) for pattern in
-               (f'v{version}-*.patch', 'series.json', *STALE_RESULTS))
+               (f'v{version}-*.patch', seriesfile.NAME, *STALE_RESULTS))
 
 
-def _write_out(out, opts, manifest, release, tree, base, branch, who, results, applied,
-               carried, when, log, unconverted) -> dict:
+def _write_out(out, opts, setup, results, applied, carried, log, unconverted) -> dict:
     """The patches, the range-diff against PREV and b4's data; what series.json
     records of b4 ({} with no patches)."""
+    manifest, base, who = setup.manifest, setup.base, setup.who
     patches = []
     if applied:
         patches = _format_patch(opts.work, base, out, opts.version, who, manifest.prefixes,
-                                stamp.git_date(when))
-        blurb = _cover(manifest, opts, release, results, carried, unconverted)
+                                stamp.git_date(setup.when))
+        blurb = _cover(manifest, opts, setup.release, results, carried, unconverted)
         _fill_cover_letter(out / patches[0], manifest.title, blurb)
         for result, patch in zip(applied, patches[1:]):
             result.patch = patch
     if carried:
         versions.save(carried, opts.work, base, applied, out, opts.version)
-    return (b4prep.prepare(tree, opts.work, branch, manifest.name, out, patches, manifest.title,
-                           blurb, opts.version, base, who, list(manifest.prefixes), carried,
-                           when, log) if patches else {})
+    return (b4prep.prepare(opts.tree, opts.work, setup.branch, manifest.name, out, patches,
+                           manifest.title, blurb, opts.version, base, who,
+                           list(manifest.prefixes), carried, setup.when, log)
+            if patches else {})
 
 
-def _summary(manifest, opts, tree, release, base, branch, out, spatch_version, results,
-             entries, mapping, unconverted, started) -> dict:
-    return {
-        'series': manifest.name,
-        'version': opts.version,
-        'kernel': {'release': release, 'tree': str(tree), 'source': opts.source,
-                   'base_commit': base},
-        'branch': branch,
-        'worktree': str(opts.work),
-        'out': str(out),
-        'spatch': spatch_version,
-        'steps': [dataclasses.asdict(r) for r in results],
-        'inventory': [dict(e.as_dict(), handled_by=mapping[e][1] if mapping[e][0] == 'step'
-                           else None, kept=mapping[e][1] if mapping[e][0] == 'kept' else None)
-                      for e in entries],
-        'unconverted': [u.as_dict() for u in unconverted],
-        'seconds': round(time.monotonic() - started, 1),
-    }
+def _summary(opts: Options, setup: Setup, plan: Plan,
+             results: list[StepResult]) -> seriesfile.Summary:
+    mapping = plan.mapping
+    return seriesfile.Summary(
+        series=setup.manifest.name, version=opts.version,
+        kernel=seriesfile.Kernel(setup.release, str(opts.tree), opts.source, setup.base),
+        branch=setup.branch, worktree=str(opts.work), out=str(setup.out),
+        spatch=setup.spatch_version, steps=results,
+        inventory=[dict(e.as_dict(), handled_by=mapping[e][1] if mapping[e][0] == 'step'
+                        else None, kept=mapping[e][1] if mapping[e][0] == 'kept' else None)
+                   for e in plan.entries],
+        unconverted=[u.as_dict() for u in plan.unconverted],
+        seconds=round(time.monotonic() - setup.started, 1))

@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 def fake_series(tmp_path):
     series = tmp_path / 'series'
     series.mkdir()
-    (series / 'series.json').write_text(json.dumps({
+    (series / 'series.json').write_text(json.dumps({'format': 1,
         'worktree': str(tmp_path / 'no-worktree'),
         'kernel': {'tree': str(tmp_path), 'base_commit': '0' * 40}, 'steps': []}))
     return series

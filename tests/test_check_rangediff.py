@@ -60,7 +60,8 @@ def _series_dir(tmp_path, repo, base, tip_ref, drop_commits):
     steps = [{'id': f's{i}', 'status': 'applied', 'commit': '9' * 40 if drop_commits else c,
               'patch': names[i - 1].rsplit('/', 1)[-1] if names else ''}
              for i, c in enumerate(commits, 1)]
-    (out / 'series.json').write_text(json.dumps({'version': 1, 'kernel': {'base_commit': base},
+    (out / 'series.json').write_text(json.dumps({'format': 1, 'version': 1,
+                                                 'kernel': {'base_commit': base},
                                                  'worktree': str(repo), 'steps': steps}))
     return out
 

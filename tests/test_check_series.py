@@ -8,7 +8,7 @@ from ci.check import series
 
 
 def _write(tmp_path, **over):
-    data = {'series': 'iova_to_phys_length', 'version': 2,
+    data = {'format': 1, 'series': 'iova_to_phys_length', 'version': 2,
             'kernel': {'release': '7.2.13', 'tree': '/k', 'base_commit': 'b' * 40},
             'branch': 'iova_to_phys_length/v2', 'worktree': '/w', 'out': str(tmp_path),
             'steps': [
@@ -48,3 +48,10 @@ def test_an_applied_step_without_commit_is_an_error(tmp_path):
     _write(tmp_path, steps=[{'id': 'core', 'status': 'applied', 'commit': ''}])
     with pytest.raises(series.SeriesError, match='core'):
         series.load(tmp_path)
+
+
+def test_a_series_json_of_an_older_generator_is_refused_in_one_line(tmp_path):
+    _write(tmp_path, format=None)
+    with pytest.raises(series.SeriesError, match='no format field.*regenerate it') as err:
+        series.load(tmp_path)
+    assert '\n' not in str(err.value)

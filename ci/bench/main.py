@@ -13,6 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from generator import seriesfile
+
 from . import guest, kernel, report, results, tool
 
 HERE = Path(__file__).resolve().parent
@@ -21,11 +23,8 @@ LABELS = ('before', 'after')
 
 
 def load_series(series: Path) -> dict:
-    data = json.loads((series / 'series.json').read_text())
-    for key in ('worktree', 'kernel'):
-        if key not in data:
-            raise ValueError(f'{series}/series.json has no "{key}"')
-    return data
+    s = seriesfile.load(series)     # raises a ValueError, seriesfile.Unreadable
+    return {'worktree': s.worktree, 'kernel': {'base_commit': s.kernel.base_commit}}
 
 
 def host_walks(range_mb: int, reps: int, workdir: Path, cflags: tuple[str, ...] = ()) -> str:

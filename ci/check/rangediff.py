@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 
 from ci.check import gitrepo, series as series_mod
+from generator import seriesfile
 
 
 def previous_range(repo: pathlib.Path, prev: str, stack, against: str) -> tuple[str, str, str]:
@@ -22,7 +23,7 @@ def previous_range(repo: pathlib.Path, prev: str, stack, against: str) -> tuple[
     A branch's base is where it meets `against` (this version's tip).
     """
     path = pathlib.Path(prev)
-    if (path / 'series.json').is_file():
+    if (path / seriesfile.NAME).is_file():
         old = series_mod.load(path)
         label = f'v{old.version}'
         if all(gitrepo.exists(repo, c.commit) for c in old.commits):

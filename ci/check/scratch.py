@@ -10,16 +10,17 @@ string (no kernel source is copied):
     (msm is 32-bit ARM only).  'broken' leaves out a semicolon in sprd.
   3 drivers/iommu/sprd-iommu.c again: fixes the semicolon ('broken'), or adds a
     set-but-unused variable, a W=1 warning ('warn'), or only a comment.
-Then git format-patch and series.json (kernel.base_commit, worktree, branch,
-steps[] with id, subject, status, files, commit, patch).
+Then git format-patch and series.json (generator/seriesfile.py, without the
+parts only a generator run has: inventory, spatch, b4).
 """
 
 import argparse
-import json
 import os
 import pathlib
 import subprocess
 import sys
+
+from generator import seriesfile
 
 AUTHOR = ('Check Scratch', 'check-scratch@example.org')
 
@@ -64,7 +65,7 @@ static inline bool iommu_domain_has_iova_to_phys(struct iommu_domain *domain)
 
 
 def make(kernel: pathlib.Path, work: pathlib.Path, out: pathlib.Path, branch: str,
-         variant: str = 'clean', token: str = '') -> dict:
+         variant: str = 'clean', token: str = '') -> seriesfile.Summary:
     """The series; a token puts a unique string into the code of commit 2 (cache misses)."""
     base = _git(kernel, 'rev-parse', 'HEAD')
     _git(kernel, 'worktree', 'add', '-q', '-B', branch, str(work), base)
@@ -74,8 +75,8 @@ def make(kernel: pathlib.Path, work: pathlib.Path, out: pathlib.Path, branch: st
         _git(work, 'add', '-f', '--', *files)    # Debian's .gitignore lists include/
         msg = f'{subject}\n\n{body}\n\nSigned-off-by: {AUTHOR[0]} <{AUTHOR[1]}>\n'
         _git(work, 'commit', '-q', '--no-verify', '-m', msg)
-        results.append({'id': step_id, 'subject': subject, 'status': 'applied', 'files': files,
-                        'commit': _git(work, 'rev-parse', 'HEAD'), 'patch': ''})
+        results.append(seriesfile.Step(step_id, subject, status='applied', files=files,
+                                       commit=_git(work, 'rev-parse', 'HEAD')))
 
     header = work / 'include/linux/iommu.h'
     _insert(header, 'extern phys_addr_t iommu_iova_to_phys(', API_HELPER)
@@ -120,13 +121,12 @@ def make(kernel: pathlib.Path, work: pathlib.Path, out: pathlib.Path, branch: st
     names = _git(work, 'format-patch', '--cover-letter', f'--base={base}', '-v1', '--thread',
                  '-o', str(out), f'{base}..HEAD').splitlines()
     for result, name in zip(results, names[1:]):
-        result['patch'] = pathlib.Path(name).name
-    results.append({'id': 'later', 'subject': 'not done yet', 'status': 'pending',
-                    'files': [], 'commit': '', 'patch': ''})
-    summary = {'series': 'scratch', 'version': 1,
-               'kernel': {'tree': str(kernel), 'base_commit': base},
-               'branch': branch, 'worktree': str(work), 'out': str(out), 'steps': results}
-    (out / 'series.json').write_text(json.dumps(summary, indent=1) + '\n')
+        result.patch = pathlib.Path(name).name
+    results.append(seriesfile.Step('later', 'not done yet'))
+    summary = seriesfile.Summary(series='scratch', version=1,
+                                 kernel=seriesfile.Kernel(tree=str(kernel), base_commit=base),
+                                 branch=branch, worktree=str(work), out=str(out), steps=results)
+    seriesfile.store(out, summary)
     return summary
 
 
@@ -147,7 +147,7 @@ def main(argv=None) -> int:
     ap.add_argument('--token', default='', help='unique string compiled into commit 2')
     args = ap.parse_args(argv)
     summary = make(args.kernel, args.work, args.out, args.branch, args.variant, args.token)
-    print(f'{len(summary["steps"]) - 1} commits on {args.branch} in {args.work}; '
+    print(f'{len(summary.steps) - 1} commits on {args.branch} in {args.work}; '
           f'series.json in {args.out}')
     return 0
 

@@ -1,10 +1,12 @@
-"""The generated series as series.json describes it (generator/series.py writes it)."""
+"""The generated series as ci.check sees it: the applied commits of series.json
+(generator/seriesfile.py reads it) and the cover letter beside it."""
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import pathlib
+
+from generator import seriesfile
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,32 +38,22 @@ class Series:
         return self.commits[index - 1].commit if index else self.base
 
 
-class SeriesError(Exception):
-    pass
+SeriesError = seriesfile.Unreadable
 
 
 def load(out: pathlib.Path) -> Series:
-    path = out / 'series.json'
-    if not path.is_file():
-        raise SeriesError(f'{path}: no series.json (run make series first, or give OUT=)')
-    data = json.loads(path.read_text())
-    try:
-        base = data['kernel']['base_commit']
-        worktree = pathlib.Path(data['worktree'])
-        steps = data['steps']
-    except (KeyError, TypeError) as e:
-        raise SeriesError(f'{path}: missing {e}') from None
+    data = seriesfile.load(out)
     commits, skipped = [], []
-    for s in steps:
-        if s.get('status') == 'applied':
-            if not s.get('commit'):
-                raise SeriesError(f'{path}: step {s.get("id")} is applied but has no commit')
-            commits.append(Commit(s['id'], s.get('subject', ''), s['commit'], s.get('patch', ''),
-                                  tuple(s.get('files', []))))
+    for s in data.steps:
+        if s.status == 'applied':
+            if not s.commit:
+                raise SeriesError(f'{out / seriesfile.NAME}: step {s.id} is applied but has '
+                                  f'no commit')
+            commits.append(Commit(s.id, s.subject, s.commit, s.patch, tuple(s.files)))
         else:
-            skipped.append((s.get('id', '?'), s.get('status', '?')))
+            skipped.append((s.id, s.status))
     covers = sorted(out.glob('v*-0000-cover-letter.patch'))
-    tree = pathlib.Path(data['kernel'].get('tree') or worktree)
-    return Series(out, int(data.get('version', 1)), base, tree, worktree,
-                  data.get('branch', ''), tuple(commits), tuple(skipped),
-                  covers[0].name if covers else '')
+    worktree = pathlib.Path(data.worktree)
+    return Series(out, int(data.version), data.kernel.base_commit,
+                  pathlib.Path(data.kernel.tree or worktree), worktree, data.branch,
+                  tuple(commits), tuple(skipped), covers[0].name if covers else '')
