@@ -204,7 +204,6 @@ def run_arch(arch: arches.Arch, series, srctree: pathlib.Path, env: dict, jobs: 
     counted apart, as 'coverage'.
     """
     result = ArchRun(arch.name)
-    repo = series.worktree
     t0 = time.monotonic()
     progress.set(f'{arch.name}: configure + prepare')
     gitrepo.checkout(srctree, series.base)
@@ -212,44 +211,24 @@ def run_arch(arch: arches.Arch, series, srctree: pathlib.Path, env: dict, jobs: 
         build, done = arches.setup(arch, srctree, series.base, env, log, jobs)
     except arches.ConfigError as e:
         result.status, result.error = 'error', str(e)
-        logs = series.out / 'logs' / arch.name
-        logs.mkdir(parents=True, exist_ok=True)
-        for what in ('config', 'prepare'):
-            kept = arches.build_dir(arch, srctree) / f'ci-check-{what}.log'
-            if kept.exists():
-                (logs / kept.name).write_text(kept.read_text(errors='replace'))
-                result.base_log = str((logs / kept.name).relative_to(series.out))
+        result.base_log = _keep_config_logs(arch, srctree, series.out)
         return result
     result.timings['config'] = done['config_s']
     result.timings['prepare'] = done['prepare_s']
 
-    changed_all = gitrepo.touched_files(repo, series.base, series.tip)
+    repo = series.worktree
 
     def at_tip(path: str) -> bool:
         return subprocess.run(['git', '-C', str(repo), 'cat-file', '-e', f'{series.tip}:{path}'],
                               capture_output=True).returncode == 0
 
-    result.subsystems = subsystems(changed_all, at_tip)
-    logs = series.out / 'logs' / arch.name
-    builder = Builder(arch, srctree, build, env, jobs, logs, series.out)
+    result.subsystems = subsystems(gitrepo.touched_files(repo, series.base, series.tip), at_tip)
+    builder = Builder(arch, srctree, build, env, jobs, series.out / 'logs' / arch.name,
+                      series.out)
     store = WarningStore(build)
-
     t = time.monotonic()
     progress.set(f'{arch.name}: base build of {" ".join(result.subsystems)}')
-    index = kbuild.Index(build, str(srctree))
-    index.scan(result.subsystems)
-    for obj in list(index.objects):
-        if not store.valid(obj):
-            (build / obj).unlink(missing_ok=True)
-    if result.subsystems:
-        parsed, rc, result.base_log, _ = builder.run([d + '/' for d in result.subsystems],
-                                                     'base.log')
-        store.update(parsed)
-        store.save()
-        result.base_failed = sorted(o for o, r in parsed.items() if r.failed)
-    index = kbuild.Index(build, str(srctree))
-    index.scan(result.subsystems)
-    base = {obj: store.get(obj) for obj in index.objects if store.valid(obj)}
+    index, base = _base_build(builder, store, result)
     result.base_objects = len(base)
     result.timings['base'] = round(time.monotonic() - t, 1)
 
@@ -257,28 +236,12 @@ def run_arch(arch: arches.Arch, series, srctree: pathlib.Path, env: dict, jobs: 
     coverage_s = 0.0
     carried: set[str] = set()
     for i, c in enumerate(series.commits):
-        parent = series.parent(i)
         progress.set(f'{arch.name}: commit {i + 1}/{len(series.commits)} {c.commit[:12]} {c.step}')
         gitrepo.checkout(srctree, c.commit)
-        changed = gitrepo.changed_files(repo, parent, c.commit)
-        added = gitrepo.added_files(repo, parent, c.commit)
-        targets = targets_for(changed, index, carried)
-        dirs = new_dirs(changed, added, index, at_tip)
         started = time.monotonic()
-        if not targets and not dirs:
-            cell = Cell('not built', note='this config compiles none of its files')
-        else:
-            parsed, rc, log_path, tail = builder.run(targets + [d + '/' for d in dirs],
-                                                     f'{i + 1:02d}-{c.step}.log')
-            store.update(parsed)
-            store.save()
-            index.refresh(targets)
-            if dirs:
-                index.scan(dirs)
-            now = {o: store.get(o) for o in parsed}
-            cell = judge(targets, parsed, rc, base, now, tail,
-                         tuple(result.subsystems) + tuple(dirs))
-            cell.log = log_path
+        cell = _commit_cell(builder, store, index, base, repo, series.parent(i), c,
+                            f'{i + 1:02d}-{c.step}.log', carried, at_tip, result.subsystems)
+        if cell.log:    # built: what failed is rebuilt at the next commit
             carried = set(cell.failed)
         cell.seconds = round(time.monotonic() - started, 1)
         result.cells[c.step] = cell
@@ -297,3 +260,57 @@ def run_arch(arch: arches.Arch, series, srctree: pathlib.Path, env: dict, jobs: 
     result.timings['total'] = round(time.monotonic() - t0, 1)
     gitrepo.checkout(srctree, series.base)
     return result
+
+
+def _keep_config_logs(arch: arches.Arch, srctree: pathlib.Path, out: pathlib.Path) -> str:
+    """The config and prepare logs of a failed setup, copied beside the series; the last one."""
+    logs = out / 'logs' / arch.name
+    logs.mkdir(parents=True, exist_ok=True)
+    last = ''
+    for what in ('config', 'prepare'):
+        kept = arches.build_dir(arch, srctree) / f'ci-check-{what}.log'
+        if kept.exists():
+            (logs / kept.name).write_text(kept.read_text(errors='replace'))
+            last = str((logs / kept.name).relative_to(out))
+    return last
+
+
+def _base_build(builder: Builder, store: WarningStore, result: ArchRun) -> tuple:
+    """Build the subsystems whole at the base commit: (object index, base warnings by
+    object); sets result.base_log and base_failed."""
+    build, srctree = builder.build, str(builder.srctree)
+    index = kbuild.Index(build, srctree)
+    index.scan(result.subsystems)
+    for obj in list(index.objects):
+        if not store.valid(obj):
+            (build / obj).unlink(missing_ok=True)
+    if result.subsystems:
+        parsed, rc, result.base_log, _ = builder.run([d + '/' for d in result.subsystems],
+                                                     'base.log')
+        store.update(parsed)
+        store.save()
+        result.base_failed = sorted(o for o, r in parsed.items() if r.failed)
+    index = kbuild.Index(build, srctree)
+    index.scan(result.subsystems)
+    return index, {obj: store.get(obj) for obj in index.objects if store.valid(obj)}
+
+
+def _commit_cell(builder: Builder, store: WarningStore, index, base: dict, repo, parent: str,
+                 c, log_name: str, carried: set[str], at_tip, subsystems: list[str]) -> Cell:
+    """Rebuild what commit c changes (the tree at c) and judge it against the base."""
+    changed = gitrepo.changed_files(repo, parent, c.commit)
+    added = gitrepo.added_files(repo, parent, c.commit)
+    targets = targets_for(changed, index, carried)
+    dirs = new_dirs(changed, added, index, at_tip)
+    if not targets and not dirs:
+        return Cell('not built', note='this config compiles none of its files')
+    parsed, rc, log_path, tail = builder.run(targets + [d + '/' for d in dirs], log_name)
+    store.update(parsed)
+    store.save()
+    index.refresh(targets)
+    if dirs:
+        index.scan(dirs)
+    now = {o: store.get(o) for o in parsed}
+    cell = judge(targets, parsed, rc, base, now, tail, tuple(subsystems) + tuple(dirs))
+    cell.log = log_path
+    return cell

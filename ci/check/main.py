@@ -115,7 +115,6 @@ def coverage_report(tracker, srctree, ran):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    env = dict(os.environ)
     phases = Phases()
     progress = Progress()
     started = time.monotonic()
@@ -126,91 +125,22 @@ def main(argv=None) -> int:
         return 2
     repo = s.worktree if s.worktree.exists() else s.tree
     srctree = check_worktree_path(s)
-    # one check per source tree at a time: they share its worktree and build
-    # directories; a 7.2 and a 6.12 check run side by side
-    lock_path = arches_mod.CACHE / 'check' / f'.lock-{srctree.name}'
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    lock = open(lock_path, 'w')
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        progress.log('check: another make check holds the build directories; waiting')
-        fcntl.flock(lock, fcntl.LOCK_EX)
-
-    data = {'series': {'name': s.out.name if not s.branch else s.branch.split('/')[0],
-                       'version': s.version, 'base': s.base, 'branch': s.branch,
-                       'out': str(s.out),
-                       'commits': [dataclasses.asdict(c) for c in s.commits],
-                       'skipped': list(s.skipped)},
-            'arches': args.arch_names, 'quick': args.quick,
-            'arch_info': {a: arches_mod.ARCHES[a].what for a in args.arch_names},
-            'arch_runs': {}}
-    try:
-        with phases('worktree'):
-            progress.set(f'worktree {srctree} at {s.base[:12]}')
-            gitrepo.ensure_worktree(repo, srctree, s.base)
-        with phases('checkpatch'):
-            progress.set(f'checkpatch --strict on {len(s.commits)} patches')
-            run_checkpatch(srctree, s, data)
-        if not args.quick:
-            with phases('recipients'):
-                progress.set('get_maintainer.pl')
-                data['recipients'] = recipients.write_all(
-                    srctree, s.out, [c.patch for c in s.commits if c.patch], s.cover)
-        if args.prev:
-            with phases('range-diff'), contextlib.ExitStack() as stack:
-                progress.set(f'range-diff against {args.prev}')
-                base, tip, label = rangediff.previous_range(repo, args.prev, stack, s.tip)
-                text = rangediff.range_diff(repo, (base, tip), (s.base, s.tip))
-                name = f'range-diff-{label.replace("/", "_")}-v{s.version}.txt'
-                (s.out / name).write_text(text)
-                data['range_diff'] = {'file': name, 'against': label}
-        tracker = coverage.Tracker()
-        if not args.quick:
-            with phases('coverage: changed lines'):
-                collect_coverage(tracker, repo, s)
-        ran = []
-        for name in args.arch_names:
-            arch = arches_mod.ARCHES[name]
-
-            def on_commit(i, c, builder, index, arch=arch):
-                wanted = tracker.wanted(c.step)
-                if wanted:
-                    covered, tried = coverage.measure(srctree, builder.build, index, wanted,
-                                                      builder.build / 'ci-check-coverage',
-                                                      builder.env)
-                    tracker.record(c.step, arch.name, covered, tried)
-
-            run = bisect.run_arch(arch, s, srctree, env, args.jobs, progress,
-                                  on_commit=None if args.quick else on_commit,
-                                  log=progress.log)
-            data['arch_runs'][name] = dataclasses.asdict(run)
-            for phase, sec in run.timings.items():
-                if phase != 'total':
-                    phases.timings.append((f'{name}: {phase}', sec))
-            if run.status != 'error':
-                ran.append(name)
-            progress.log(f'{name}: {run.status} in {run.timings.get("total", 0):.0f} s '
-                         f'({", ".join(f"{k} {v:.0f} s" for k, v in run.timings.items() if k != "total")})'
-                         + (f': {run.error.splitlines()[0]}' if run.error else ''))
-        if not args.quick:
-            with phases('coverage: report'):
-                data['coverage'] = coverage_report(tracker, srctree, ran)
-    except (gitrepo.GitError, series_mod.SeriesError, RuntimeError, ValueError) as e:
-        progress.close()
-        print(f'check: {e}', file=sys.stderr)
-        return 2
-    finally:
-        with contextlib.suppress(gitrepo.GitError):
-            gitrepo.checkout(srctree, s.base)
+    data = start_data(s, args)
+    with hold_build_dirs(srctree, progress):
+        try:
+            run_phases(args, s, repo, srctree, data, phases, progress)
+        except (gitrepo.GitError, series_mod.SeriesError, RuntimeError, ValueError) as e:
+            progress.close()
+            print(f'check: {e}', file=sys.stderr)
+            return 2
+        finally:
+            with contextlib.suppress(gitrepo.GitError):
+                gitrepo.checkout(srctree, s.base)
     progress.close()
     phases.timings.append(('total', round(time.monotonic() - started, 1)))
     data['timings'] = phases.timings
     data['boots'] = boots.collect(s.out)
-    (s.out / 'check.json').write_text(json.dumps(data, indent=1) + '\n')
-    (s.out / 'report.md').write_text(report.markdown(data))
-    (s.out / 'report.html').write_text(report.to_html(data))
-    problems = report.problems(data)
+    problems = write_results(s.out, data)
     print('timings:')
     for phase, sec in phases.timings:
         print(f'  {phase:<28} {sec:8.1f} s')
@@ -221,3 +151,99 @@ def main(argv=None) -> int:
     print(f'check: {"PASS" if not problems else "FAIL"}: {s.out / "report.md"} '
           f'({s.out / "report.html"})')
     return 1 if problems else 0
+
+
+def hold_build_dirs(srctree: pathlib.Path, progress):
+    """One check per source tree at a time: they share its worktree and build
+    directories; a 7.2 and a 6.12 check run side by side.  The lock file, open:
+    closing it lets the next one in."""
+    lock_path = arches_mod.CACHE / 'check' / f'.lock-{srctree.name}'
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = open(lock_path, 'w')
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        progress.log('check: another make check holds the build directories; waiting')
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    return lock
+
+
+def start_data(s: series_mod.Series, args) -> dict:
+    """check.json before the phases fill it: the series and the arches asked for."""
+    return {'series': {'name': s.out.name if not s.branch else s.branch.split('/')[0],
+                       'version': s.version, 'base': s.base, 'branch': s.branch,
+                       'out': str(s.out),
+                       'commits': [dataclasses.asdict(c) for c in s.commits],
+                       'skipped': list(s.skipped)},
+            'arches': args.arch_names, 'quick': args.quick,
+            'arch_info': {a: arches_mod.ARCHES[a].what for a in args.arch_names},
+            'arch_runs': {}}
+
+
+def run_phases(args, s, repo, srctree, data: dict, phases: Phases, progress) -> None:
+    """checkpatch, recipients, range-diff, then the bisect builds with coverage; into data."""
+    with phases('worktree'):
+        progress.set(f'worktree {srctree} at {s.base[:12]}')
+        gitrepo.ensure_worktree(repo, srctree, s.base)
+    with phases('checkpatch'):
+        progress.set(f'checkpatch --strict on {len(s.commits)} patches')
+        run_checkpatch(srctree, s, data)
+    if not args.quick:
+        with phases('recipients'):
+            progress.set('get_maintainer.pl')
+            data['recipients'] = recipients.write_all(
+                srctree, s.out, [c.patch for c in s.commits if c.patch], s.cover)
+    if args.prev:
+        with phases('range-diff'):
+            progress.set(f'range-diff against {args.prev}')
+            data['range_diff'] = write_range_diff(repo, args.prev, s)
+    tracker = coverage.Tracker()
+    if not args.quick:
+        with phases('coverage: changed lines'):
+            collect_coverage(tracker, repo, s)
+    ran = []
+    for name in args.arch_names:
+        run = run_arch(arches_mod.ARCHES[name], s, srctree, args, tracker, progress)
+        data['arch_runs'][name] = dataclasses.asdict(run)
+        phases.timings += [(f'{name}: {phase}', sec) for phase, sec in run.timings.items()
+                           if phase != 'total']
+        if run.status != 'error':
+            ran.append(name)
+    if not args.quick:
+        with phases('coverage: report'):
+            data['coverage'] = coverage_report(tracker, srctree, ran)
+
+
+def write_range_diff(repo, prev: str, s) -> dict:
+    """OUT/range-diff-<prev>-v<N>.txt; what check.json records of it."""
+    with contextlib.ExitStack() as stack:
+        base, tip, label = rangediff.previous_range(repo, prev, stack, s.tip)
+        text = rangediff.range_diff(repo, (base, tip), (s.base, s.tip))
+    name = f'range-diff-{label.replace("/", "_")}-v{s.version}.txt'
+    (s.out / name).write_text(text)
+    return {'file': name, 'against': label}
+
+
+def run_arch(arch, s, srctree, args, tracker, progress) -> bisect.ArchRun:
+    """The bisect builds of one arch, measuring coverage after each commit (not --quick)."""
+    def on_commit(i, c, builder, index):
+        wanted = tracker.wanted(c.step)
+        if wanted:
+            covered, tried = coverage.measure(srctree, builder.build, index, wanted,
+                                              builder.build / 'ci-check-coverage', builder.env)
+            tracker.record(c.step, arch.name, covered, tried)
+
+    run = bisect.run_arch(arch, s, srctree, dict(os.environ), args.jobs, progress,
+                          on_commit=None if args.quick else on_commit, log=progress.log)
+    others = ', '.join(f'{k} {v:.0f} s' for k, v in run.timings.items() if k != 'total')
+    progress.log(f'{arch.name}: {run.status} in {run.timings.get("total", 0):.0f} s ({others})'
+                 + (f': {run.error.splitlines()[0]}' if run.error else ''))
+    return run
+
+
+def write_results(out: pathlib.Path, data: dict) -> list[str]:
+    """check.json, report.md and report.html; the problems they list."""
+    (out / 'check.json').write_text(json.dumps(data, indent=1) + '\n')
+    (out / 'report.md').write_text(report.markdown(data))
+    (out / 'report.html').write_text(report.to_html(data))
+    return report.problems(data)
