@@ -39,12 +39,18 @@ class Entry:
         return dataclasses.asdict(self)
 
 
-def _git_grep(tree: pathlib.Path, words: tuple[str, ...]) -> list[str]:
-    args = ['git', '-C', str(tree), 'grep', '-l', '-w']
+# Where the kernel's sources are: tools/, Documentation/ and scripts/ are
+# not built into the kernel.
+SOURCES = ('*.c', '*.h', ':!Documentation', ':!tools', ':!scripts')
+
+
+def git_grep(tree: pathlib.Path, words: tuple[str, ...], *, whole_word: bool = True,
+             pathspec: tuple[str, ...] = SOURCES) -> list[str]:
+    """Files of a git tree, under pathspec, that contain one of words."""
+    args = ['git', '-C', str(tree), 'grep', '-l', '-F'] + (['-w'] if whole_word else [])
     for word in words:
         args += ['-e', word]
-    args += ['--', '*.c', '*.h', ':!Documentation', ':!tools', ':!scripts']
-    proc = subprocess.run(args, capture_output=True, text=True)
+    proc = subprocess.run(args + ['--', *pathspec], capture_output=True, text=True)
     if proc.returncode not in (0, 1):
         raise Failure(f'git grep failed in {tree}: {proc.stderr.strip()}')
     return sorted(proc.stdout.split())
@@ -91,7 +97,7 @@ def _macro_entries(tree: pathlib.Path, files: list[str]) -> list[Entry]:
                                    'tokens'))
     uses = []
     for macro in {e.function for e in found}:
-        for file in _git_grep(tree, (macro,)):
+        for file in git_grep(tree, (macro,)):
             text = (tree / file).read_text(errors='replace')
             masked = cscan.mask(text)
             for m in re.finditer(r'\b' + macro + r'\s*\(', masked):
@@ -165,7 +171,7 @@ def _unexplained(tree: pathlib.Path, files: list[str], entries: list[Entry]) -> 
 
 def take(tree: pathlib.Path) -> list[Entry]:
     """All entries; raises Failure when a token occurrence is unexplained."""
-    files = _git_grep(tree, TOKENS)
+    files = git_grep(tree, TOKENS)
     entries = _spatch_entries(tree, files) + _macro_entries(tree, files)
     problems = _unexplained(tree, files, entries)
     if problems:
