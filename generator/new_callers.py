@@ -36,7 +36,7 @@ class Unconverted:
     line: int
     function: str
     loops: bool
-    audit_kind: int | None      # generator/audit.py kind of the call, if any
+    audit_kind: int | None      # generator.audit.Kind of the call, if any
     why: str
 
     def as_dict(self) -> dict:

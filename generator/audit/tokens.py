@@ -19,19 +19,24 @@ OPS_STRUCTS = ('iommu_domain_ops', 'io_pgtable_ops')
 MACRO_DEPTH = 4
 
 
+def _open_paren(texts: list[str]) -> int:
+    """Index of the ( that the closing ) at the end of texts matches (-1: none)."""
+    depth, k = 0, len(texts) - 1
+    while k >= 0:
+        depth += {')': 1, '(': -1}.get(texts[k], 0)
+        if depth == 0:
+            break
+        k -= 1
+    return k
+
+
 def _struct_before(code: list[cscan.Token], scope: list[int], brace: int) -> str | None:
     """The struct type an initialiser brace belongs to: `(const struct T){`
     or `struct T name = {` (name may be an array)."""
     pos = scope.index(brace)
     before = [code[i].text for i in scope[max(0, pos - 24):pos]]
     if before and before[-1] == ')':
-        depth, k = 0, len(before) - 1
-        while k >= 0:
-            depth += {')': 1, '(': -1}.get(before[k], 0)
-            if depth == 0:
-                break
-            k -= 1
-        words = before[k + 1:-1]
+        words = before[_open_paren(before) + 1:-1]
     elif before and before[-1] == '=':
         words = []
         for text in reversed(before[:-1]):
@@ -57,13 +62,7 @@ def _outer_name(code: list[cscan.Token], scope: list[int], parents: dict[int, in
     k = scope.index(brace) - 1
     texts = [code[i].text for i in scope[max(0, k - 40):k + 1]]
     if texts and texts[-1] == ')':            # a function: NAME ( params ) {
-        depth, n = 0, len(texts) - 1
-        while n >= 0:
-            depth += {')': 1, '(': -1}.get(texts[n], 0)
-            if depth == 0:
-                break
-            n -= 1
-        texts = texts[:n]
+        texts = texts[:_open_paren(texts)]
     elif texts and texts[-1] == '=':          # a variable: NAME [ ] = {
         texts = [t for t in texts[:-1] if t not in '[]']
     names = [t for t in texts[-1:] if re.match(r'[A-Za-z_]\w*$', t)]
