@@ -96,7 +96,7 @@ def cmd_deps(args) -> int:
 def cmd_audit(args) -> int:
     from generator import audit
     tree, _, _ = _tree(args)
-    return audit.main(['--kernel', str(tree), '--mode', args.mode])
+    return audit.main(tree, args.mode)
 
 
 def cmd_show(args) -> int:

@@ -4,8 +4,8 @@ An anchor is "function:NAME", "struct:NAME" or "macro:NAME", or
 "comment:top" for the block comment that opens a file (the file's own
 description, above its #includes; only // lines may come before it).  A function
 NAME may be a macro-built name such as "DOMAIN_NS(iova_to_phys)".  The
-extent is found with a small C scanner that knows comments, strings, braces
-and preprocessor lines; when a plain function name has two candidate
+extent is found on generator/cscan's masked text (comments, strings and
+preprocessor lines known); when a plain function name has two candidate
 definitions, spatch says which one it parses as the definition.
 """
 
@@ -13,7 +13,7 @@ import dataclasses
 import pathlib
 import re
 
-from generator import spatch
+from generator import cscan, spatch
 from generator.errors import Failure
 
 LOCATE_FUNCTION = spatch.REPO / 'cocci' / 'lib' / 'locate_function.cocci'
@@ -25,25 +25,6 @@ class Extent:
     comment_start: int   # first line of the leading comment (== start if none)
     start: int           # first line of the definition itself
     end: int             # one past the closing line (after EXPORT_SYMBOL* if any)
-
-
-_NOT_CODE = re.compile(r'/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S)
-
-
-def _mask(text: str) -> str:
-    """text with comments, strings and char literals blanked, newlines kept."""
-    return _NOT_CODE.sub(lambda m: re.sub(r'[^\n]', ' ', m.group()), text)
-
-
-def _preprocessor_lines(masked: str) -> set[int]:
-    """Line numbers (0-based) that belong to preprocessor directives."""
-    lines = masked.split('\n')
-    inside, result = False, set()
-    for no, line in enumerate(lines):
-        if inside or line.lstrip().startswith('#'):
-            result.add(no)
-            inside = line.rstrip().endswith('\\')
-    return result
 
 
 def _match_brace(masked: str, open_at: int, pair: str = '{}') -> int:
@@ -101,7 +82,7 @@ def _decl_start(text: str, masked: str, pp: set[int], name_at: int) -> int:
     return line
 
 
-def _function(text: str, masked: str, pp: set[int], name: str) -> list[tuple[int, int]]:
+def function_spans(masked: str, pp: set[int], name: str) -> list[tuple[int, int]]:
     """(name offset, closing brace offset) of each definition of name."""
     found = []
     top = _depth_zero(masked, pp)
@@ -121,7 +102,7 @@ def _function(text: str, masked: str, pp: set[int], name: str) -> list[tuple[int
     return found
 
 
-def _struct(masked: str, pp: set[int], name: str) -> list[tuple[int, int]]:
+def struct_spans(masked: str, pp: set[int], name: str) -> list[tuple[int, int]]:
     found = []
     top = _depth_zero(masked, pp)
     for m in re.finditer(r'\bstruct\s+' + re.escape(name) + r'\s*\{', masked):
@@ -179,17 +160,17 @@ def locate(path: pathlib.Path, anchor: str) -> Extent:
     text = path.read_text()
     if anchor == 'comment:top':
         return _top_comment(path.name, text)
-    masked = _mask(text)
-    pp = _preprocessor_lines(masked)
+    masked = cscan.mask(text)
+    pp = cscan.preprocessor_lines(masked)
     if kind == 'function':
-        spans = _function(text, masked, pp, name)
+        spans = function_spans(masked, pp, name)
         # Two candidates (an #if/#else pair, a definition in a macro): ask
         # spatch which one is the definition it parses.
         confirmed = _spatch_lines(path, name) if len(spans) > 1 else None
         if confirmed:
             spans = [s for s in spans if _line_of(masked, s[0]) in confirmed] or spans
     elif kind == 'struct':
-        spans = _struct(masked, pp, name)
+        spans = struct_spans(masked, pp, name)
     elif kind == 'macro':
         spans = _macro(masked, name)
     else:

@@ -14,7 +14,7 @@ import pathlib
 import re
 import subprocess
 
-from generator import anchors, spatch
+from generator import anchors, cscan, spatch
 from generator.errors import Failure
 
 RULE = spatch.REPO / 'cocci' / 'inventory' / 'iova_to_phys.cocci'
@@ -39,12 +39,18 @@ class Entry:
         return dataclasses.asdict(self)
 
 
-def _git_grep(tree: pathlib.Path, words: tuple[str, ...]) -> list[str]:
-    args = ['git', '-C', str(tree), 'grep', '-l', '-w']
+# Where the kernel's sources are: tools/, Documentation/ and scripts/ are
+# not built into the kernel.
+SOURCES = ('*.c', '*.h', ':!Documentation', ':!tools', ':!scripts')
+
+
+def git_grep(tree: pathlib.Path, words: tuple[str, ...], *, whole_word: bool = True,
+             pathspec: tuple[str, ...] = SOURCES) -> list[str]:
+    """Files of a git tree, under pathspec, that contain one of words."""
+    args = ['git', '-C', str(tree), 'grep', '-l', '-F'] + (['-w'] if whole_word else [])
     for word in words:
         args += ['-e', word]
-    args += ['--', '*.c', '*.h', ':!Documentation', ':!tools', ':!scripts']
-    proc = subprocess.run(args, capture_output=True, text=True)
+    proc = subprocess.run(args + ['--', *pathspec], capture_output=True, text=True)
     if proc.returncode not in (0, 1):
         raise Failure(f'git grep failed in {tree}: {proc.stderr.strip()}')
     return sorted(proc.stdout.split())
@@ -81,7 +87,7 @@ def _macro_entries(tree: pathlib.Path, files: list[str]) -> list[Entry]:
     found = []
     for file in files:
         text = (tree / file).read_text(errors='replace')
-        masked = anchors._mask(text)
+        masked = cscan.mask(text)
         for m in re.finditer(r'^[ \t]*#[ \t]*define[ \t]+(\w+)((?:.*\\\n)*.*)$', masked, re.M):
             body = m.group(2)
             init = re.search(r'\.\s*iova_to_phys\s*=\s*&?\s*([\w#]+)', body)
@@ -91,9 +97,9 @@ def _macro_entries(tree: pathlib.Path, files: list[str]) -> list[Entry]:
                                    'tokens'))
     uses = []
     for macro in {e.function for e in found}:
-        for file in _git_grep(tree, (macro,)):
+        for file in git_grep(tree, (macro,)):
             text = (tree / file).read_text(errors='replace')
-            masked = anchors._mask(text)
+            masked = cscan.mask(text)
             for m in re.finditer(r'\b' + macro + r'\s*\(', masked):
                 line_start = masked.rfind('\n', 0, m.start()) + 1
                 if re.match(r'[ \t]*#[ \t]*define[ \t]+' + macro + r'\b', masked[line_start:]):
@@ -108,10 +114,10 @@ def _macro_named(tree: pathlib.Path, files: list[str]) -> list[Entry]:
     found = []
     for file in files:
         text = (tree / file).read_text(errors='replace')
-        masked = anchors._mask(text)
-        pp = anchors._preprocessor_lines(masked)
+        masked = cscan.mask(text)
+        pp = cscan.preprocessor_lines(masked)
         for m in set(re.findall(r'\b(\w+\(\s*iova_to_phys\s*\))\s*\(', masked)):
-            for start, _ in anchors._function(text, masked, pp, m):
+            for start, _ in anchors.function_spans(masked, pp, m):
                 found.append(Entry(file, masked.count('\n', 0, start) + 1, 'implementer',
                                    re.sub(r'\s', '', m), 'macro-named function', 'tokens'))
     return found
@@ -120,10 +126,10 @@ def _macro_named(tree: pathlib.Path, files: list[str]) -> list[Entry]:
 def _declaration_lines(tree: pathlib.Path, file: str) -> set[int]:
     """1-based lines of file where a token is declared rather than used."""
     text = (tree / file).read_text(errors='replace')
-    masked = anchors._mask(text)
+    masked = cscan.mask(text)
     lines = set()
     for name in OPS_STRUCTS:
-        for start, end in anchors._struct(masked, anchors._preprocessor_lines(masked), name):
+        for start, end in anchors.struct_spans(masked, cscan.preprocessor_lines(masked), name):
             lines.update(range(masked.count('\n', 0, start) + 1, masked.count('\n', 0, end) + 2))
     for m in re.finditer(r'^\s*EXPORT_SYMBOL\w*\(\s*(\w+\(\s*iova_to_phys\s*\)|iommu_iova_to_phys\b).*$',
                          masked, re.M):
@@ -150,7 +156,7 @@ def _unexplained(tree: pathlib.Path, files: list[str], entries: list[Entry]) -> 
     problems = []
     for file in files:
         text = (tree / file).read_text(errors='replace')
-        masked = anchors._mask(text)
+        masked = cscan.mask(text)
         declared = _declaration_lines(tree, file)
         for m in re.finditer(r'\b(iommu_iova_to_phys|iova_to_phys)\b', masked):
             no = masked.count('\n', 0, m.start()) + 1
@@ -165,7 +171,7 @@ def _unexplained(tree: pathlib.Path, files: list[str], entries: list[Entry]) -> 
 
 def take(tree: pathlib.Path) -> list[Entry]:
     """All entries; raises Failure when a token occurrence is unexplained."""
-    files = _git_grep(tree, TOKENS)
+    files = git_grep(tree, TOKENS)
     entries = _spatch_entries(tree, files) + _macro_entries(tree, files)
     problems = _unexplained(tree, files, entries)
     if problems:

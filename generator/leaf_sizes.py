@@ -12,7 +12,7 @@ import dataclasses
 import pathlib
 import re
 
-from generator import anchors
+from generator import anchors, cscan
 from generator.new_drivers import _defines, _evaluate, size_name
 
 _OFFSET = r'[|+]\s*\(\s*{iova}\s*&\s*(?P<low>\(?\s*[\w\s\-]+?\s*\)?)\s*\)'
@@ -31,7 +31,7 @@ class Leaf:
 
 def page_sizes(path: pathlib.Path) -> int | None:
     """The union of the driver's pgsize_bitmap values, None if one is unreadable."""
-    masked = anchors._mask(path.read_text(errors='replace'))
+    masked = cscan.mask(path.read_text(errors='replace'))
     defines = _defines(masked)
     total = 0
     for m in re.finditer(r'\bpgsize_bitmap\s*=\s*([^;,}]+)', masked):
@@ -50,7 +50,7 @@ def _parameters(header: str) -> list[str]:
 def infer(path: pathlib.Path, function: str) -> list[Leaf]:
     """The leaves of function whose size its code states, in line order."""
     text = path.read_text(errors='replace')
-    masked = anchors._mask(text)
+    masked = cscan.mask(text)
     bitmap = page_sizes(path)
     if not bitmap:
         return []

@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import textwrap
 
-from generator import anchors, spatch
+from generator import anchors, cscan, spatch
 from generator.errors import Failure
 from generator.inventory import Entry
 from generator.manifest import REPO, Action, Step
@@ -36,7 +36,7 @@ class Unconverted:
     line: int
     function: str
     loops: bool
-    audit_kind: int | None      # generator/audit.py kind of the call, if any
+    audit_kind: int | None      # generator.audit.Kind of the call, if any
     why: str
 
     def as_dict(self) -> dict:
@@ -84,7 +84,7 @@ def _declares_first(text: str) -> bool:
 def try_convert(tree: pathlib.Path, file: str, functions: list[str]) -> dict[str, str]:
     """function -> '' if the rule converts it whole, else why not (tried on a copy)."""
     text = (tree / file).read_text(errors='replace')
-    masked = anchors._mask(text)
+    masked = cscan.mask(text)
     taken = [n for n in NAMES if re.search(r'\b' + n + r'\b', masked)]
     if taken:
         return {fn: f'the file already uses the name {taken[0]}' for fn in functions}
@@ -103,7 +103,7 @@ def try_convert(tree: pathlib.Path, file: str, functions: list[str]) -> dict[str
             after = _function_text(copy, fn)
             if 'iova_leaf_to_phys(' not in after:
                 why[fn] = 'not the contiguous-run idiom: no loop comparing lookups'
-            elif re.search(r'\biommu_iova_to_phys\s*\(', anchors._mask(after)):
+            elif re.search(r'\biommu_iova_to_phys\s*\(', cscan.mask(after)):
                 why[fn] = 'the rule would leave an iommu_iova_to_phys() call in it'
             elif not _declares_first(after):
                 why[fn] = 'no declarations to add the leaf cache to'

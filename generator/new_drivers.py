@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import textwrap
 
-from generator import anchors, spatch
+from generator import cscan, spatch
 from generator.errors import Failure
 from generator.inventory import Entry
 from generator.manifest import REPO, Action, Step
@@ -71,7 +71,7 @@ def _evaluate(expr: str, defines: dict[str, str], depth: int = 0) -> int | None:
 
 def smallest_page(path: pathlib.Path) -> str | None:
     """The size identifier of the smallest page the driver's pgsize_bitmap allows."""
-    masked = anchors._mask(path.read_text(errors='replace'))
+    masked = cscan.mask(path.read_text(errors='replace'))
     defines = _defines(masked)
     exprs = [m.group(1).strip() for m in
              re.finditer(r'\bpgsize_bitmap\s*=\s*([^;,}]+)', masked)]

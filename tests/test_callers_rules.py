@@ -18,7 +18,7 @@ import pytest
 REPO = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator import anchors, manifest, steps  # noqa: E402
+from generator import anchors, cscan, manifest, steps  # noqa: E402
 from debian_trees import tree_for  # noqa: E402
 
 CALLERS = [s for s in manifest.load().steps if s.id.startswith('callers-')]
@@ -121,8 +121,8 @@ def applied(step, tmp_path, move=False):
 
 def function(text, name):
     path = pathlib.Path('/dev/null')
-    ext = anchors._function(text, anchors._mask(text), anchors._preprocessor_lines(
-        anchors._mask(text)), name)
+    ext = anchors.function_spans(cscan.mask(text), cscan.preprocessor_lines(
+        cscan.mask(text)), name)
     assert len(ext) == 1, (path, name)
     start, end = ext[0]
     return text[start:end + 1]

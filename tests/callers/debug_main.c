@@ -57,17 +57,6 @@ static void iommu_debug_dec_page(phys_addr_t phys)
 
 static struct iommu_domain domain;
 
-static unsigned long num(char **cursor)
-{
-	char *tok = strtok_r(NULL, " \t\n", cursor);
-
-	if (!tok) {
-		fprintf(stderr, "missing number\n");
-		exit(2);
-	}
-	return strtoul(tok, NULL, 16);
-}
-
 static int by_page(const void *a, const void *b)
 {
 	const struct ref *x = a, *y = b;
@@ -106,14 +95,14 @@ int main(void)
 		if (!cmd)
 			continue;
 		if (!strcmp(cmd, "domain")) {
-			callers_domain_init(&domain, num(&cursor));
+			callers_domain_init(&domain, callers_num(&cursor));
 			printf("domain");
 		} else if (!strcmp(cmd, "map")) {
 			phys_addr_t phys;
 
-			iova = num(&cursor);
-			phys = num(&cursor);
-			size = num(&cursor);
+			iova = callers_num(&cursor);
+			phys = callers_num(&cursor);
+			size = callers_num(&cursor);
 			printf("map %lx", iova);
 			if (!iommu_map(&domain, iova, phys, size, 0, 0))
 				__iommu_debug_map(&domain, phys, size);
@@ -122,8 +111,8 @@ int main(void)
 		} else if (!strcmp(cmd, "unmap")) {
 			size_t unmapped;
 
-			iova = num(&cursor);
-			size = num(&cursor);
+			iova = callers_num(&cursor);
+			size = callers_num(&cursor);
 			printf("unmap %lx", iova);
 			__iommu_debug_unmap_begin(&domain, iova, size);
 			unmapped = iommu_unmap(&domain, iova, size);

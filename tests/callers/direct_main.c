@@ -64,17 +64,6 @@ static bool iommu_is_dma_domain(struct iommu_domain *domain)
 
 #include CALLERS_EXTRACTED
 
-static unsigned long num(char **cursor)
-{
-	char *tok = strtok_r(NULL, " \t\n", cursor);
-
-	if (!tok) {
-		fprintf(stderr, "missing number\n");
-		exit(2);
-	}
-	return strtoul(tok, NULL, 16);
-}
-
 int main(void)
 {
 	static struct iommu_domain domain;
@@ -90,20 +79,20 @@ int main(void)
 		if (!cmd)
 			continue;
 		if (!strcmp(cmd, "domain")) {
-			callers_domain_init(&domain, num(&cursor));
+			callers_domain_init(&domain, callers_num(&cursor));
 			nr_regions = 0;
 		} else if (!strcmp(cmd, "map")) {
-			unsigned long iova = num(&cursor);
-			phys_addr_t phys = num(&cursor);
+			unsigned long iova = callers_num(&cursor);
+			phys_addr_t phys = callers_num(&cursor);
 
-			if (iommu_map(&domain, iova, phys, num(&cursor), 0, 0))
+			if (iommu_map(&domain, iova, phys, callers_num(&cursor), 0, 0))
 				printf("map failed\n");
 		} else if (!strcmp(cmd, "region")) {
 			struct iommu_resv_region *r = &regions[nr_regions++];
 
-			r->start = num(&cursor);
-			r->length = num(&cursor);
-			r->type = num(&cursor);
+			r->start = callers_num(&cursor);
+			r->length = callers_num(&cursor);
+			r->type = callers_num(&cursor);
 			r->prot = IOMMU_READ | IOMMU_WRITE;
 		} else if (!strcmp(cmd, "create")) {
 			int ret;

@@ -7,6 +7,18 @@
 unsigned long callers_warnings;
 FILE *callers_log;
 
+/* The next hex number of a command line the mains read, or exit 2. */
+unsigned long callers_num(char **cursor)
+{
+	char *tok = strtok_r(NULL, " \t\n", cursor);
+
+	if (!tok) {
+		fprintf(stderr, "missing number\n");
+		exit(2);
+	}
+	return strtoul(tok, NULL, 16);
+}
+
 void callers_domain_init(struct iommu_domain *d, unsigned long pgsize_bitmap)
 {
 	memset(d, 0, sizeof(*d));

@@ -124,17 +124,6 @@ static void reset_counters(void)
 	callers_warnings = 0;
 }
 
-static unsigned long num(char **cursor)
-{
-	char *tok = strtok_r(NULL, " \t\n", cursor);
-
-	if (!tok) {
-		fprintf(stderr, "missing number\n");
-		exit(2);
-	}
-	return strtoul(tok, NULL, 16);
-}
-
 static void cmd_fill(char **cursor)
 {
 	unsigned long n = area.pages_node.last - area.pages_node.start + 1;
@@ -146,7 +135,7 @@ static void cmd_fill(char **cursor)
 	area_pfns = calloc(n, sizeof(*area_pfns));
 	batch_alloc(&batch, n);
 	for (i = 0; i < n; i++) {
-		area_pfns[i] = num(cursor);
+		area_pfns[i] = callers_num(cursor);
 		batch_add_pfn(&batch, area_pfns[i]);
 	}
 	callers_punch_hole(&domain, 0, ~0ULL);
@@ -161,8 +150,8 @@ static void cmd_fill(char **cursor)
 
 static void cmd_batch(char **cursor)
 {
-	unsigned long start = num(cursor), last = num(cursor);
-	unsigned int slots = num(cursor);
+	unsigned long start = callers_num(cursor), last = callers_num(cursor);
+	unsigned int slots = callers_num(cursor);
 	struct pfn_batch batch;
 
 	batch_alloc(&batch, slots);
@@ -176,8 +165,8 @@ static void cmd_batch(char **cursor)
 
 static void cmd_continue(char **cursor)
 {
-	unsigned long start = num(cursor), last = num(cursor);
-	unsigned long prefill = num(cursor), i;
+	unsigned long start = callers_num(cursor), last = callers_num(cursor);
+	unsigned long prefill = callers_num(cursor), i;
 	unsigned long first = start - prefill - iopt_area_index(&area);
 	struct pfn_batch batch;
 
@@ -194,7 +183,7 @@ static void cmd_continue(char **cursor)
 
 static void cmd_raw(char **cursor)
 {
-	unsigned long start = num(cursor), last = num(cursor);
+	unsigned long start = callers_num(cursor), last = callers_num(cursor);
 	unsigned long n = last - start + 1, i;
 	struct page **out = calloc(n + 1, sizeof(*out));
 	struct page **end;
@@ -219,7 +208,7 @@ static void cmd_raw(char **cursor)
 /* __iopt_area_unfill_domain() without the interval trees: spans are given. */
 static void cmd_unfill(char **cursor)
 {
-	unsigned int slots = num(cursor);
+	unsigned int slots = callers_num(cursor);
 	unsigned long start_index = iopt_area_index(&area);
 	unsigned long last_index = iopt_area_last_index(&area);
 	unsigned long unmapped_end_index = start_index;
@@ -264,21 +253,21 @@ int main(void)
 		if (!cmd)
 			continue;
 		if (!strcmp(cmd, "domain")) {
-			callers_domain_init(&domain, num(&cursor));
+			callers_domain_init(&domain, callers_num(&cursor));
 			area.storage_domain = &domain;
 		} else if (!strcmp(cmd, "area")) {
-			area.node.start = num(&cursor);
-			area.node.last = num(&cursor);
-			area.page_offset = num(&cursor);
-			area.pages_node.start = num(&cursor);
-			area.pages_node.last = num(&cursor);
-			iopt.disable_large_pages = num(&cursor);
+			area.node.start = callers_num(&cursor);
+			area.node.last = callers_num(&cursor);
+			area.page_offset = callers_num(&cursor);
+			area.pages_node.start = callers_num(&cursor);
+			area.pages_node.last = callers_num(&cursor);
+			iopt.disable_large_pages = callers_num(&cursor);
 		} else if (!strcmp(cmd, "fill")) {
 			cmd_fill(&cursor);
 		} else if (!strcmp(cmd, "hole")) {
-			u64 iova = num(&cursor);
+			u64 iova = callers_num(&cursor);
 
-			callers_punch_hole(&domain, iova, num(&cursor));
+			callers_punch_hole(&domain, iova, callers_num(&cursor));
 		} else if (!strcmp(cmd, "batch")) {
 			cmd_batch(&cursor);
 		} else if (!strcmp(cmd, "continue")) {

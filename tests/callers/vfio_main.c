@@ -170,17 +170,6 @@ static int nr_domains;
 static struct vfio_dma dmas[MAX_DMAS];
 static int nr_dmas;
 
-static unsigned long num(char **cursor)
-{
-	char *tok = strtok_r(NULL, " \t\n", cursor);
-
-	if (!tok) {
-		fprintf(stderr, "missing number\n");
-		exit(2);
-	}
-	return strtoul(tok, NULL, 16);
-}
-
 static void reset_counters(void)
 {
 	int i;
@@ -204,7 +193,7 @@ static void cmd_domain(char **cursor)
 {
 	struct iommu_domain *d = &domains[nr_domains];
 
-	callers_domain_init(d, num(cursor));
+	callers_domain_init(d, callers_num(cursor));
 	vdomains[nr_domains].domain = d;
 	list_add_tail(&vdomains[nr_domains].next, &iommu.domain_list);
 	nr_domains++;
@@ -234,9 +223,9 @@ static void cmd_dma(char **cursor)
 	char *tok;
 	int i;
 
-	dma->iova = num(cursor);
-	dma->vaddr = num(cursor);
-	mapped = num(cursor);
+	dma->iova = callers_num(cursor);
+	dma->vaddr = callers_num(cursor);
+	mapped = callers_num(cursor);
 	dma->iommu_mapped = mapped;
 	dma->prot = IOMMU_READ | IOMMU_WRITE;
 	dma->pfns = malloc(cap * sizeof(*dma->pfns));
@@ -262,7 +251,7 @@ static void cmd_dma(char **cursor)
 
 static void cmd_unmap(char **cursor)
 {
-	struct vfio_dma *dma = &dmas[num(cursor)];
+	struct vfio_dma *dma = &dmas[callers_num(cursor)];
 	long unlocked;
 	int i;
 
@@ -282,8 +271,8 @@ static void cmd_replay(char **cursor)
 	char *tok;
 	int ret;
 
-	callers_domain_init(d, num(cursor));
-	d->fail_map_after = (int)num(cursor);
+	callers_domain_init(d, callers_num(cursor));
+	d->fail_map_after = (int)callers_num(cursor);
 	tok = strtok_r(NULL, " \t\n", cursor);
 	if (tok)
 		d->fail_unmap_after = (int)strtoul(tok, NULL, 16);
@@ -315,19 +304,19 @@ int main(void)
 		} else if (!strcmp(cmd, "dma")) {
 			cmd_dma(&cursor);
 		} else if (!strcmp(cmd, "hole")) {
-			struct iommu_domain *d = &domains[num(&cursor)];
-			u64 iova = num(&cursor);
+			struct iommu_domain *d = &domains[callers_num(&cursor)];
+			u64 iova = callers_num(&cursor);
 
-			callers_punch_hole(d, iova, num(&cursor));
+			callers_punch_hole(d, iova, callers_num(&cursor));
 		} else if (!strcmp(cmd, "map")) {
-			struct iommu_domain *d = &domains[num(&cursor)];
-			unsigned long iova = num(&cursor);
-			phys_addr_t phys = num(&cursor);
+			struct iommu_domain *d = &domains[callers_num(&cursor)];
+			unsigned long iova = callers_num(&cursor);
+			phys_addr_t phys = callers_num(&cursor);
 
-			iommu_map(d, iova, phys, num(&cursor), 0, 0);
+			iommu_map(d, iova, phys, callers_num(&cursor), 0, 0);
 			printf("\n");
 		} else if (!strcmp(cmd, "fast")) {
-			fast_works = num(&cursor);
+			fast_works = callers_num(&cursor);
 		} else if (!strcmp(cmd, "unmap")) {
 			cmd_unmap(&cursor);
 		} else if (!strcmp(cmd, "replay")) {

@@ -157,6 +157,8 @@ const struct callers_leaf *callers_find_leaf(struct iommu_domain *d, u64 iova);
 int callers_add_leaf(struct iommu_domain *d, u64 iova, u64 size, phys_addr_t phys);
 void callers_punch_hole(struct iommu_domain *d, u64 iova, u64 size);
 void callers_print_leaves(struct iommu_domain *d);
+/* The mains: the next hex number of a command line (strtok_r), or exit 2. */
+unsigned long callers_num(char **cursor);
 
 phys_addr_t iommu_iova_to_phys(struct iommu_domain *d, dma_addr_t iova);
 phys_addr_t iommu_iova_to_phys_length(struct iommu_domain *d, dma_addr_t iova,
