@@ -12,6 +12,7 @@ import subprocess
 import pytest
 
 from generator import audit
+from generator.audit import rule
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 RULE = REPO / 'cocci' / 'audit' / 'iova_to_phys.cocci'
@@ -40,7 +41,7 @@ def test_coccicheck_reports_what_make_audit_reports(base_worktree, base_audit):
     # M= makes spatch print paths relative to the directory.
     output = re.sub(r'^\./', SUBDIR + '/', proc.stdout, flags=re.M)
     assert 'EXN' not in output, [line for line in output.splitlines() if 'EXN' in line]
-    from_coccicheck = {(f.file, f.line, f.kind) for f in audit.parse_spatch(output)}
+    from_coccicheck = {(f.file, f.line, f.kind) for f in rule.parse(output)}
 
     # the worktree is at the base commit: make audit's findings there, under M=
     from_audit = {(f.file, f.line, f.kind) for f in base_audit.findings
