@@ -3,8 +3,9 @@
 generator/series.py stores it after a run, ci/check/scratch.py for its
 scratch series; PREV=, make check, make bench and the Makefile (through
 `python3 -m generator show FIELD`) load it.  FORMAT names the layout: a file
-of another format (none before it had the field) is refused in one line
-that says to regenerate it, not misread.
+of another format is refused in one line that says to regenerate it, not
+misread.  A file without the field is format 1: the field came with no other
+change, and a v1 posted before it must still serve as PREV=.
 """
 
 from __future__ import annotations
@@ -86,10 +87,9 @@ def read(out: pathlib.Path) -> dict:
         raise Unreadable(f'{path}: no {NAME} (run make series first, or give OUT=)') from None
     except (OSError, ValueError) as err:
         raise Unreadable(f'{path}: unreadable ({err})') from None
-    found = data.get('format') if isinstance(data, dict) else None
+    found = data.get('format', 1) if isinstance(data, dict) else 'no object'
     if found != FORMAT:
-        what = f'format {found}' if found is not None else 'no format field (an older generator)'
-        raise Unreadable(f'{path}: {what}; this generator reads format {FORMAT}: '
+        raise Unreadable(f'{path}: format {found}; this generator reads format {FORMAT}: '
                          f'regenerate it with make series')
     return data
 

@@ -55,8 +55,7 @@ def test_a_writer_leaves_out_the_parts_it_has_not(tmp_path):
 @pytest.mark.parametrize('content, message', [
     (None, 'no series.json'),
     ('{"format": 1, "kernel"', 'unreadable'),
-    ('{"kernel": {"base_commit": "b"}, "worktree": "/w", "steps": []}',
-     'no format field.*regenerate it with make series'),
+    ('[]', 'format no object.*regenerate it with make series'),
     ('{"format": 99, "kernel": {"base_commit": "b"}, "worktree": "/w", "steps": []}',
      'format 99'),
     ('{"format": 1, "kernel": {}, "worktree": "/w", "steps": []}', 'kernel.base_commit'),
@@ -69,6 +68,14 @@ def test_a_missing_broken_or_other_format_file_is_one_line_naming_it(tmp_path, c
     with pytest.raises(seriesfile.Unreadable, match=message) as err:
         seriesfile.load(tmp_path)
     assert str(err.value).startswith(str(tmp_path / 'series.json')) and '\n' not in str(err.value)
+
+
+def test_a_file_from_before_the_format_field_is_format_1(tmp_path):
+    """A v1 posted before the field existed still serves as PREV=."""
+    (tmp_path / 'series.json').write_text(
+        '{"kernel": {"base_commit": "b"}, "worktree": "/w", "steps": []}')
+    assert seriesfile.read(tmp_path)['worktree'] == '/w'
+    assert seriesfile.load(tmp_path).steps == []
 
 
 def test_show_prints_a_dotted_field_for_the_makefile(tmp_path):
