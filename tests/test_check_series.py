@@ -50,8 +50,16 @@ def test_an_applied_step_without_commit_is_an_error(tmp_path):
         series.load(tmp_path)
 
 
-def test_a_series_json_of_an_older_generator_is_refused_in_one_line(tmp_path):
-    _write(tmp_path, format=None)
-    with pytest.raises(series.SeriesError, match='no format field.*regenerate it') as err:
+def test_a_series_json_of_another_format_is_refused_in_one_line(tmp_path):
+    _write(tmp_path, format=2)
+    with pytest.raises(series.SeriesError, match='format 2.*regenerate it') as err:
         series.load(tmp_path)
     assert '\n' not in str(err.value)
+
+
+def test_a_series_json_without_format_field_is_format_1(tmp_path):
+    _write(tmp_path)
+    data = json.loads((tmp_path / 'series.json').read_text())
+    del data['format']
+    (tmp_path / 'series.json').write_text(json.dumps(data))
+    assert [c.step for c in series.load(tmp_path).commits] == ['core', 'callers']

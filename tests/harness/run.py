@@ -95,20 +95,42 @@ def extracted_text(tree, case, mutate=None):
 _toolchain = {}
 
 
-def toolchain_problem(cflags, cc="gcc"):
-    """Why cc cannot build and run a program with cflags here ('' if it
-    can): -m32 needs gcc-multilib."""
+def _try(cc, cflags):
+    """('' or why cc cannot build with cflags, the command prefix that runs
+    what it builds).  A host kernel without IA32 emulation builds -m32 but
+    refuses to exec it (ENOEXEC); qemu-i386 (qemu-user) then runs it."""
+    with tempfile.TemporaryDirectory(prefix="iova-harness-cc-") as tmp:
+        src = Path(tmp) / "t.c"
+        exe = Path(tmp) / "t"
+        src.write_text("int main(void) { return 7; }\n")
+        built = subprocess.run([cc] + list(cflags) + [str(src), "-o", str(exe)],
+                               capture_output=True, text=True)
+        if built.returncode:
+            return ("%s cannot build with %s (gcc-multilib missing?): %s" % (
+                cc, " ".join(cflags), built.stderr.strip()[-300:]), [])
+        for prefix in [[]] + ([["qemu-i386"]] if "-m32" in cflags else []):
+            try:
+                if subprocess.run(prefix + [str(exe)]).returncode == 7:
+                    return "", prefix
+            except OSError:
+                pass
+        return ("%s with %s builds a program this host cannot run%s" % (
+            cc, " ".join(cflags),
+            " (no IA32 emulation; install qemu-user)" if "-m32" in cflags else ""), [])
+
+
+def _toolchain_of(cflags, cc):
     key = (cc, tuple(cflags))
     if key not in _toolchain:
-        with tempfile.TemporaryDirectory(prefix="iova-harness-cc-") as tmp:
-            src = Path(tmp) / "t.c"
-            src.write_text("#include <stdio.h>\nint main(void) { return 0; }\n")
-            cmd = [cc] + list(cflags) + [str(src), "-o", str(Path(tmp) / "t")]
-            built = subprocess.run(cmd, capture_output=True, text=True)
-            _toolchain[key] = "" if built.returncode == 0 else (
-                "%s cannot build with %s (gcc-multilib missing?): %s" % (
-                    cc, " ".join(cflags), built.stderr.strip()[-300:]))
+        _toolchain[key] = _try(cc, cflags)
     return _toolchain[key]
+
+
+def toolchain_problem(cflags, cc="gcc"):
+    """Why cc cannot build and run a program with cflags here ('' if it
+    can): -m32 needs gcc-multilib's parts, and qemu-user where the host
+    kernel runs no 32-bit programs."""
+    return _toolchain_of(cflags, cc)[0]
 
 
 def run_case(tree, case, mutate=None, workdir=None, cc="gcc"):
@@ -144,7 +166,8 @@ def run_case(tree, case, mutate=None, workdir=None, cc="gcc"):
         if built.returncode:
             result.error = "compile failed (%s):\n%s" % (src, built.stderr)
             return result
-        ran = subprocess.run([str(exe)], capture_output=True, text=True,
+        ran = subprocess.run(_toolchain_of(case.cflags, cc)[1] + [str(exe)],
+                             capture_output=True, text=True,
                              timeout=120)
         result.returncode = ran.returncode
         result.output = ran.stdout + ran.stderr
