@@ -64,9 +64,10 @@ inventory: deps-series
 audit: deps-series
 	$(PYTHON) -m generator audit $(tree_args) --mode $(MODE)
 
-# Every test of the project, unit and integration, in one pytest run.
+# Every test of the project, unit and integration, in one pytest run;
+# --durations: CI's log then says where its time limit went.
 test: deps-test
-	$(PYTHON) -m pytest -ra $(PYTEST_ARGS) tests
+	$(PYTHON) -m pytest -ra --durations=25 $(PYTEST_ARGS) tests
 
 have-series:
 	@test -n "$(SERIES)" -a -f "$(SERIES)/series.json" || \

@@ -2,6 +2,7 @@
 
 import pathlib
 import sys
+import time
 
 import pytest
 
@@ -29,6 +30,24 @@ def figures():
     """figures(text): a measured figure (KUnit counts, timings) that the
     run prints at its end, where pytest's capture would otherwise hide it."""
     return _figures.append
+
+
+_START = time.monotonic()
+# A test (its fixtures included) longer than this is named as it ends, so a
+# run that CI's time limit cuts short still says where the time went.
+_SLOW_SECONDS = 60
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    start = time.monotonic()
+    yield
+    took = time.monotonic() - start
+    if took >= _SLOW_SECONDS:
+        reporter = item.config.pluginmanager.get_plugin('terminalreporter')
+        if reporter:
+            reporter.write_line(f'\n[{took:.0f} s, at {time.monotonic() - _START:.0f} s] '
+                                f'{item.nodeid}')
 
 
 def pytest_terminal_summary(terminalreporter):
