@@ -1,5 +1,9 @@
 """generator/manifest.py: the real manifest loads; bad ones fail clearly."""
 
+import dataclasses
+import importlib.util
+import subprocess
+
 import pytest
 
 from generator import manifest
@@ -46,3 +50,48 @@ def test_covers_patterns():
     assert step.covers_entry('drivers/x/y.c', 'foo_bar')
     assert not step.covers_entry('drivers/x/y.c', 'bar')
     assert not step.covers_entry('drivers/z/y.c', 'foo_bar')
+
+
+# The manifest as it was before driver steps became `driver = {...}` steps
+# (the last commit of series.toml written out in full, with main's loader).
+# The refactor must expand to the same steps, field by field and in order.
+# When a step changes on purpose, this pin goes with it: point it at the
+# commit before the change, or drop the test once the table has settled.
+BEFORE_DRIVER_TABLE = 'd13e25967bc1790a738b0cf6d92cd892cd45bf7a'
+
+
+def _at_commit(path: str) -> str | None:
+    proc = subprocess.run(['git', '-C', str(manifest.REPO), 'show',
+                           f'{BEFORE_DRIVER_TABLE}:{path}'], capture_output=True, text=True)
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def _plain(value):
+    """A manifest as plain data, dict key order kept (spatch sees defines in order)."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return [(k, _plain(v)) for k, v in value.items()]
+    return value
+
+
+def test_expanded_manifest_equals_the_one_written_out_in_full(tmp_path):
+    old_loader, old_toml = (_at_commit('generator/manifest.py'),
+                            _at_commit('generator/series.toml'))
+    if old_loader is None or old_toml is None:
+        pytest.skip(f'commit {BEFORE_DRIVER_TABLE[:12]} is not in this checkout')
+    (tmp_path / 'old_manifest.py').write_text(old_loader)
+    (tmp_path / 'series.toml').write_text(old_toml)
+    spec = importlib.util.spec_from_file_location('old_manifest', tmp_path / 'old_manifest.py')
+    old = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(old)
+    old.REPO = manifest.REPO        # its rule paths are this checkout's files
+    before, after = old.load(tmp_path / 'series.toml'), manifest.load()
+    assert [s.id for s in after.steps] == [s.id for s in before.steps]
+    for old_step, new_step in zip(before.steps, after.steps):
+        assert _plain(new_step) == _plain(old_step), new_step.id
+    rest = [f.name for f in dataclasses.fields(before) if f.name != 'steps']
+    assert {n: _plain(getattr(after, n)) for n in rest} == \
+        {n: _plain(getattr(before, n)) for n in rest}
