@@ -95,3 +95,51 @@ def test_expanded_manifest_equals_the_one_written_out_in_full(tmp_path):
     rest = [f.name for f in dataclasses.fields(before) if f.name != 'steps']
     assert {n: _plain(getattr(after, n)) for n in rest} == \
         {n: _plain(getattr(before, n)) for n in rest}
+
+
+DRIVER_STEP = ('[[step]]\nid = "d"\nsubject = "iommu/d: x"\nbody = "b"\nproduced_by = "template"\n'
+               'driver = { file = "drivers/iommu/d.c", function = "d_iova_to_phys" }\n')
+
+
+def test_driver_step_implies_file_fn_common_rule_and_the_old_op_check(tmp_path):
+    path = _write(tmp_path, DRIVER_STEP + '[[step.apply]]\ncocci = "templates/leaf.cocci"\n'
+                  'define = { leaves = "*=SZ_4K" }\n'
+                  '[[step.apply]]\nedit = "e"\nwithin = "function:d_iova_to_phys_length"\n'
+                  'replace_line = "x"\ntext = "y"\n')
+    step = manifest.load(path).step('d')
+    assert [(a.kind, a.spec) for a in step.actions] == [
+        ('cocci', {'cocci': 'templates/leaf.cocci', 'files': ['drivers/iommu/d.c'],
+                   'define': {'fn': 'd_iova_to_phys', 'leaves': '*=SZ_4K'}}),
+        ('cocci', {'cocci': manifest.COMMON, 'files': ['drivers/iommu/d.c'],
+                   'define': {'fn': 'd_iova_to_phys'}}),
+        ('edit', {'edit': 'e', 'file': 'drivers/iommu/d.c',
+                  'within': 'function:d_iova_to_phys_length', 'replace_line': 'x', 'text': 'y'})]
+    assert step.requires == step.covers == ('drivers/iommu/d.c',)
+    assert step.checks == ({'files': ['drivers/iommu/d.c'], 'absent': r'\.iova_to_phys\s*=',
+                            'present': r'\.iova_to_phys_length\s*=\s*d_iova_to_phys_length,'},)
+
+
+def test_driver_step_lists_the_common_rule_only_for_its_own_defines(tmp_path):
+    path = _write(tmp_path, DRIVER_STEP + 'apply = [{ cocci = "templates/flat.cocci" }, '
+                  '{ cocci = "templates/common.cocci", define = { init_in_macro = "M" } }]\n'
+                  'covers = ["drivers/iommu/d.c:d_iova_to_phys"]\n')
+    step = manifest.load(path).step('d')
+    assert [a.spec['cocci'] for a in step.actions] == ['templates/flat.cocci', manifest.COMMON]
+    assert step.actions[1].spec['define'] == {'fn': 'd_iova_to_phys', 'init_in_macro': 'M'}
+    assert step.covers == ('drivers/iommu/d.c:d_iova_to_phys',)
+
+
+@pytest.mark.parametrize('action, implied', [
+    ('{ cocci = "templates/flat.cocci", files = ["drivers/iommu/d.c"] }', 'files'),
+    ('{ cocci = "templates/flat.cocci", define = { fn = "d_iova_to_phys" } }', 'define.fn')])
+def test_driver_step_refuses_what_it_implies(tmp_path, action, implied):
+    path = _write(tmp_path, DRIVER_STEP + f'apply = [{action}]\n')
+    with pytest.raises(Failure, match=f'step d: a driver step implies {implied}; leave it out'):
+        manifest.load(path)
+
+
+def test_driver_needs_file_and_function(tmp_path):
+    path = _write(tmp_path, DRIVER_STEP.replace(', function = "d_iova_to_phys"', '')
+                  + 'apply = [{ cocci = "templates/flat.cocci" }]\n')
+    with pytest.raises(Failure, match='step d: driver needs exactly file and function'):
+        manifest.load(path)
