@@ -20,7 +20,7 @@ PRODUCERS = ('cocci', 'template', 'overlay')
 # The last rule of every driver conversion (templates/README.md).
 COMMON = 'templates/common.cocci'
 ACTION_KEYS = {
-    'cocci': {'cocci', 'files', 'define', 'expect', 'options'},
+    'cocci': {'cocci', 'files', 'define', 'expect'},     # options: the rule's header
     'overlay': {'overlay', 'file', 'after', 'before', 'replace', 'expect'},
     'edit': {'edit', 'file', 'within', 'after_line', 'before_line', 'replace_line',
              'text', 'expect'},

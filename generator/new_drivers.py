@@ -126,8 +126,7 @@ def _converts(tree: pathlib.Path, file: str, actions: list[Action]) -> bool:
         before = copy.read_text()
         for action in actions:
             spatch.run(REPO / action.spec['cocci'], [pathlib.Path(file)], cwd=pathlib.Path(tmp),
-                       defines=action.spec['define'], in_place=True,
-                       extra=['--no-includes', '--include-headers'])
+                       defines=action.spec['define'], in_place=True)
         after = copy.read_text()
     fn = actions[-1].spec['define']['fn']
     return (after != before and f'{fn}_length(' in after

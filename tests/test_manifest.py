@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from generator import manifest
+from generator import manifest, spatch
 from generator.errors import Failure
 
 
@@ -91,6 +91,11 @@ def test_expanded_manifest_equals_the_one_written_out_in_full(tmp_path):
     before, after = old.load(tmp_path / 'series.toml'), manifest.load()
     assert [s.id for s in after.steps] == [s.id for s in before.steps]
     for old_step, new_step in zip(before.steps, after.steps):
+        for action in old_step.actions:
+            if action.kind == 'cocci':
+                # Its options moved to the rule's header, the same for every use.
+                used = action.spec.pop('options', ['--no-includes', '--include-headers'])
+                assert spatch.options(manifest.REPO / action.spec['cocci']) == tuple(used)
         assert _plain(new_step) == _plain(old_step), new_step.id
     rest = [f.name for f in dataclasses.fields(before) if f.name != 'steps']
     assert {n: _plain(getattr(after, n)) for n in rest} == \
