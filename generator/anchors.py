@@ -134,8 +134,7 @@ def _spatch_lines(path: pathlib.Path, name: str) -> set[int] | None:
     """0-based lines where spatch sees a definition of function name."""
     if not re.match(r'^\w+$', name) or not LOCATE_FUNCTION.exists():
         return None
-    out = spatch.run(LOCATE_FUNCTION, [path], cwd=path.parent, defines={'fn': name},
-                     extra=['--no-includes', '--include-headers'])
+    out = spatch.run(LOCATE_FUNCTION, [path], cwd=path.parent, defines={'fn': name})
     return {int(x) - 1 for x in re.findall(r'^LOCATE (\d+)$', out, re.M)}
 
 

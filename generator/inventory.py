@@ -60,7 +60,7 @@ def _spatch_entries(tree: pathlib.Path, files: list[str]) -> list[Entry]:
     if not files:
         return []
     out = spatch.run(RULE, [pathlib.Path(f) for f in files], cwd=tree,
-                     extra=['--no-includes', '--include-headers', '-j', '2'])
+                     extra=['-j', '2'])
     entries = set()
     for line in out.splitlines():
         fields = line.split()

@@ -1,4 +1,9 @@
-"""The series manifest, generator/series.toml: one ordered list of steps."""
+"""The series manifest, generator/series.toml: one ordered list of steps.
+
+A driver step names its driver once, `driver = { file, function }`, and
+lists only the rules that make that function report the length; the
+loader writes out what every driver step shares (see _driver_step).
+"""
 
 import dataclasses
 import fnmatch
@@ -12,8 +17,10 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 DEFAULT = REPO / 'generator' / 'series.toml'
 
 PRODUCERS = ('cocci', 'template', 'overlay')
+# The last rule of every driver conversion (templates/README.md).
+COMMON = 'templates/common.cocci'
 ACTION_KEYS = {
-    'cocci': {'cocci', 'files', 'define', 'expect', 'options'},
+    'cocci': {'cocci', 'files', 'define', 'expect'},     # options: the rule's header
     'overlay': {'overlay', 'file', 'after', 'before', 'replace', 'expect'},
     'edit': {'edit', 'file', 'within', 'after_line', 'before_line', 'replace_line',
              'text', 'expect'},
@@ -151,7 +158,49 @@ def _noticed(raw: dict) -> Noticed:
     return Noticed(raw['file'], raw['function'], raw['text'].strip())
 
 
+def _driver_step(raw: dict) -> dict:
+    """A `driver = { file, function }` step written out in full: each rule runs
+    on the file with -D fn=function, templates/common.cocci follows the last
+    rule (unless the step lists it, to give it defines of its own), an edit
+    edits the file, the step requires and covers the file, and its first check
+    is that the old op is gone and the new one registered."""
+    step_id, driver = raw.get('id'), raw['driver']
+    if not isinstance(driver, dict) or set(driver) != {'file', 'function'} \
+            or not all(driver.values()):
+        raise Failure(f'manifest: step {step_id}: driver needs exactly file and function, '
+                      f'got {driver!r}')
+    file, fn = driver['file'], driver['function']
+    apply = []
+    for action in raw.get('apply', []):
+        implied = sorted({'files', 'file'} & set(action))
+        if 'fn' in action.get('define', {}):
+            implied.append('define.fn')
+        if implied:
+            raise Failure(f'manifest: step {step_id}: a driver step implies '
+                          f'{", ".join(implied)}; leave it out')
+        if 'cocci' in action:
+            action = {'cocci': action['cocci'], 'files': [file],
+                      'define': {'fn': fn, **action.get('define', {})},
+                      **{k: v for k, v in action.items() if k not in ('cocci', 'define')}}
+        elif 'edit' in action:
+            action = {'edit': action['edit'], 'file': file,
+                      **{k: v for k, v in action.items() if k != 'edit'}}
+        apply.append(action)
+    if not any(action.get('cocci') == COMMON for action in apply):
+        after_rules = 1 + max((i for i, a in enumerate(apply) if 'cocci' in a), default=-1)
+        apply.insert(after_rules, {'cocci': COMMON, 'files': [file], 'define': {'fn': fn}})
+    old_op_gone = {'files': [file], 'absent': r'\.iova_to_phys\s*=',
+                   'present': rf'\.iova_to_phys_length\s*=\s*{fn}_length,'}
+    written = {k: v for k, v in raw.items() if k != 'driver'}
+    written.update(apply=apply, check=[old_op_gone, *raw.get('check', ())])
+    written.setdefault('requires', [file])
+    written.setdefault('covers', [file])
+    return written
+
+
 def _step(raw: dict) -> Step:
+    if 'driver' in raw:
+        raw = _driver_step(raw)
     step_id = raw.get('id')
     for key in ('id', 'subject'):
         if not raw.get(key):

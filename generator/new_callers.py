@@ -27,7 +27,6 @@ RULE = REPO / 'cocci' / 'callers' / 'generic' / 'contiguous-run.cocci'
 HELPER = REPO / 'kernel-overlay' / 'callers' / 'generic-iova_leaf.c'
 LOOP_RULE = REPO / 'cocci' / 'callers' / 'wrapper-in-loop.cocci'
 NAMES = ('iova_leaf', 'iova_leaf_to_phys')      # what the conversion adds
-OPTIONS = ['--no-includes', '--include-headers']
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,7 +55,7 @@ def looping(tree: pathlib.Path, files: list[str]) -> set[tuple[str, str]]:
     """(file, function) of each iommu_iova_to_phys() call inside a loop."""
     if not files:
         return set()
-    out = spatch.run(LOOP_RULE, [pathlib.Path(f) for f in files], cwd=tree, extra=OPTIONS)
+    out = spatch.run(LOOP_RULE, [pathlib.Path(f) for f in files], cwd=tree)
     return {(f, fn) for f, _, fn in re.findall(r'^LOOP (\S+) (\d+) (\S+)$', out, re.M)}
 
 
@@ -95,7 +94,7 @@ def try_convert(tree: pathlib.Path, file: str, functions: list[str]) -> dict[str
         for fn in functions:
             shutil.copy(tree / file, copy)
             out = spatch.run(RULE, [pathlib.Path(file)], cwd=pathlib.Path(tmp),
-                             defines={'fn': fn}, in_place=True, extra=OPTIONS)
+                             defines={'fn': fn}, in_place=True)
             refused = re.search(r'^REFUSED (.*)$', out, re.M)
             if refused:
                 why[fn] = 'not the contiguous-run idiom: ' + refused.group(1)
@@ -164,7 +163,7 @@ def plan(tree: pathlib.Path, entries: list[Entry], strict: bool = False,
             actions = [Action('overlay', {'overlay': str(HELPER.relative_to(REPO)),
                                           'file': file, 'before': f'function:{first}'})]
             actions += [Action('cocci', {'cocci': str(RULE.relative_to(REPO)), 'files': [file],
-                                         'define': {'fn': fn}, 'options': OPTIONS})
+                                         'define': {'fn': fn}})
                         for fn in converted]
             for fn in converted:
                 log(f'  new caller {file}:{fn}: contiguous-run idiom, one walk per leaf')

@@ -1,12 +1,13 @@
 """Steps for implementers the manifest does not know: a release's new drivers.
 
 A driver the manifest has no step for is the normal case on a new release.
-It is tried against the generic shape templates, reporting as its length the
-smallest page size the driver maps (read from its pgsize_bitmap): every
-leaf is at least that big and aligned to it, so this may under-report but
-never over-reports.  A template either converts the whole function or
-changes nothing; when none converts it, generation stops naming the file
-and the function.
+It is tried against the shapes of SHAPES (templates/README.md lists the
+tries): first with the leaf sizes its code states (generator/leaf_sizes.py),
+then with every leaf reporting the smallest page size the driver maps (read
+from its pgsize_bitmap): every leaf is at least that big and aligned to it,
+so this may under-report but never over-reports.  A template either converts
+the whole function or changes nothing; when no try converts it, generation
+stops naming the file and the function.
 """
 
 import ast
@@ -126,8 +127,7 @@ def _converts(tree: pathlib.Path, file: str, actions: list[Action]) -> bool:
         before = copy.read_text()
         for action in actions:
             spatch.run(REPO / action.spec['cocci'], [pathlib.Path(file)], cwd=pathlib.Path(tmp),
-                       defines=action.spec['define'], in_place=True,
-                       extra=['--no-includes', '--include-headers'])
+                       defines=action.spec['define'], in_place=True)
         after = copy.read_text()
     fn = actions[-1].spec['define']['fn']
     return (after != before and f'{fn}_length(' in after

@@ -1,5 +1,6 @@
 """Running Coccinelle's spatch."""
 
+import functools
 import os
 import pathlib
 import re
@@ -11,6 +12,9 @@ import time
 from generator.errors import Failure
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
+# A rule's own spatch options, one line of its header, as the kernel's
+# scripts/coccicheck reads them (grep "Options:" | cut -d: -f2).
+_OPTIONS_LINE = re.compile(r'^// Options:(.*)$', re.M)
 
 
 def _version_tuple(text: str) -> tuple[int, ...]:
@@ -35,16 +39,30 @@ def require(minimum: str) -> str:
     return found
 
 
+@functools.cache
+def options(rule: pathlib.Path) -> tuple[str, ...]:
+    """The options of the rule's `// Options:` line (every rule has one)."""
+    try:
+        found = _OPTIONS_LINE.findall(rule.read_text())
+    except OSError as err:
+        raise Failure(f'{rule}: {err}') from err
+    if len(found) != 1:
+        raise Failure(f'{rule}:1: a rule needs one "// Options:" line in its header, '
+                      f'found {len(found)}')
+    return tuple(found[0].split())
+
+
 def run(rule: pathlib.Path, files: list[pathlib.Path], *, cwd: pathlib.Path,
         defines: dict[str, str] | None = None, in_place: bool = False,
         extra: list[str] | None = None) -> str:
-    """Apply one semantic patch to files; returns spatch's standard output."""
+    """Apply one semantic patch to files with the options its header names
+    (and extra ones of this run, such as -j); returns spatch's standard output."""
     cmd = ['spatch', '--very-quiet', '--sp-file', str(rule)]
     if in_place:
         cmd.append('--in-place')
     for name, value in (defines or {}).items():
         cmd += ['-D', f'{name}={value}']
-    cmd += extra or []
+    cmd += [*options(rule), *(extra or [])]
     cmd += [str(f) for f in files]
     started = time.monotonic()
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)

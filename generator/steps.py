@@ -40,8 +40,7 @@ def _run_cocci(step: Step, action: Action, tree: pathlib.Path) -> list[str]:
             raise Failure(f'step {step.id}: {action.spec["cocci"]} targets {f}, '
                           'which the tree does not have')
     spatch.run(REPO / action.spec['cocci'], [pathlib.Path(f) for f in files], cwd=tree,
-               defines=action.spec.get('define'), in_place=True,
-               extra=action.spec.get('options', ['--no-includes', '--include-headers']))
+               defines=action.spec.get('define'), in_place=True)
     return files
 
 

@@ -1,30 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * Shape "flat": a single-level table of one entry per page, read into the
- * variable the function returns and then turned into the address:
- *
- *	pa = *(table + index);
- *	pa = <address computed from pa>;
- *	...
- *	return pa;
- *
- *   spatch --sp-file templates/flat.cocci -D fn=<old name> -D size=<PAGE SIZE>
- *
- * In such tables an unmapped entry is 0, and a mapped one is not (a valid
- * bit, where there is one, is set in every mapped entry, so even a page
- * at physical address 0 has a non-zero entry).  The address is now
- * computed only from a non-zero entry, and an empty entry gives "no
- * translation" (PHYS_ADDR_MAX); *length = <PAGE SIZE> follows either way
- * (it is unspecified when the result is PHYS_ADDR_MAX).  The computation
- * must include the sub-page offset (templates/add_offset.cocci first if it
- * does not).  Then templates/common.cocci renames the function, adds the
- * parameter and turns `return 0;` into PHYS_ADDR_MAX.
- *
- * All or nothing: nothing changes unless the function's initialiser is
- * found, the two assignments follow each other, the second one uses the
- * entry and the function's iova parameter, and every return is `return 0;`
- * or returns that variable.
- */
+/// Shape "flat": a single-level table of one entry per page, read into the
+/// variable the function returns and then turned into the address:
+///
+///	pa = *(table + index);
+///	pa = <address computed from pa>;
+///	...
+///	return pa;
+///
+///   spatch --sp-file templates/flat.cocci -D fn=<old name> -D size=<PAGE SIZE>
+///
+/// In such tables an unmapped entry is 0, and a mapped one is not (a valid
+/// bit, where there is one, is set in every mapped entry, so even a page
+/// at physical address 0 has a non-zero entry).  The address is now
+/// computed only from a non-zero entry, and an empty entry gives "no
+/// translation" (PHYS_ADDR_MAX); *length = <PAGE SIZE> follows either way
+/// (it is unspecified when the result is PHYS_ADDR_MAX).  The computation
+/// must include the sub-page offset (templates/add_offset.cocci first if it
+/// does not).  Then templates/common.cocci renames the function, adds the
+/// parameter and turns `return 0;` into PHYS_ADDR_MAX.
+///
+/// All or nothing: nothing changes unless the function's initialiser is
+/// found, the two assignments follow each other, the second one uses the
+/// entry and the function's iova parameter, and every return is `return 0;`
+/// or returns that variable.
+//
+// Confidence: Moderate
+// Options: --no-includes --include-headers
 
 @initialize:python@
 @@

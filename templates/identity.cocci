@@ -1,26 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * Shape "identity": the domain translates every address of its aperture
- * to itself and has no page table.
- *
- *	if (iova < FIRST || iova > LAST)
- *		return 0;
- *	return iova;
- *
- *   spatch --sp-file templates/identity.cocci -D fn=<old name>
- *
- * The whole aperture translates linearly, but it need not be aligned or a
- * power of two in size (nor fit a size_t: fsl_pamu's is 64 GiB on 32-bit
- * PowerPC), so *length is the largest naturally aligned power-of-two block
- * around iova inside [FIRST, LAST], capped to a size_t:
- * iommu_range_block_length(), added to <linux/iommu.h> earlier in the
- * series.  Then templates/common.cocci renames the function, adds the
- * parameter and turns `return 0;` into PHYS_ADDR_MAX.
- *
- * All or nothing: nothing changes unless the function's initialiser is
- * found, the aperture test is there, and every return is `return 0;` or
- * returns iova.
- */
+/// Shape "identity": the domain translates every address of its aperture
+/// to itself and has no page table.
+///
+///	if (iova < FIRST || iova > LAST)
+///		return 0;
+///	return iova;
+///
+///   spatch --sp-file templates/identity.cocci -D fn=<old name>
+///
+/// The whole aperture translates linearly, but it need not be aligned or a
+/// power of two in size (nor fit a size_t: fsl_pamu's is 64 GiB on 32-bit
+/// PowerPC), so *length is the largest naturally aligned power-of-two block
+/// around iova inside [FIRST, LAST], capped to a size_t:
+/// iommu_range_block_length(), added to <linux/iommu.h> earlier in the
+/// series.  Then templates/common.cocci renames the function, adds the
+/// parameter and turns `return 0;` into PHYS_ADDR_MAX.
+///
+/// All or nothing: nothing changes unless the function's initialiser is
+/// found, the aperture test is there, and every return is `return 0;` or
+/// returns iova.
+//
+// Confidence: Moderate
+// Options: --no-includes --include-headers
 
 @initialize:python@
 @@

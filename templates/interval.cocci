@@ -1,33 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * Shape "interval": the mappings are nodes of an interval tree, one per
- * map request (or identity range), looked up at [iova, iova]; the address
- * comes from the node found:
- *
- *	node = interval_tree_iter_first(root, iova, iova);
- *	if (node) {
- *		...
- *		v = <address from the node>;
- *	}
- *	...
- *	return v;
- *
- *   spatch --sp-file templates/interval.cocci -D fn=<old name>
- *
- * A node translates linearly over [node->start, node->last] but is
- * neither aligned nor a power of two in size, never split by a partial
- * unmap, and an identity node can cover nearly all of a 64-bit space.  So
- * *length is the largest naturally aligned power-of-two block around iova
- * inside the node whose physical side (v, the address found) is aligned
- * too, capped to a size_t: iommu_range_block_length(), added
- * to <linux/iommu.h> earlier in the series.  Then templates/common.cocci
- * renames the function, adds the parameter and turns the 0 the variable
- * starts with into PHYS_ADDR_MAX.
- *
- * All or nothing: nothing changes unless the function's initialiser is
- * found, the lookup is of [iova, iova], v is set once, inside the test of
- * the node, and every return is `return 0;` or `return v;`.
- */
+/// Shape "interval": the mappings are nodes of an interval tree, one per
+/// map request (or identity range), looked up at [iova, iova]; the address
+/// comes from the node found:
+///
+///	node = interval_tree_iter_first(root, iova, iova);
+///	if (node) {
+///		...
+///		v = <address from the node>;
+///	}
+///	...
+///	return v;
+///
+///   spatch --sp-file templates/interval.cocci -D fn=<old name>
+///
+/// A node translates linearly over [node->start, node->last] but is
+/// neither aligned nor a power of two in size, never split by a partial
+/// unmap, and an identity node can cover nearly all of a 64-bit space.  So
+/// *length is the largest naturally aligned power-of-two block around iova
+/// inside the node whose physical side (v, the address found) is aligned
+/// too, capped to a size_t: iommu_range_block_length(), added
+/// to <linux/iommu.h> earlier in the series.  Then templates/common.cocci
+/// renames the function, adds the parameter and turns the 0 the variable
+/// starts with into PHYS_ADDR_MAX.
+///
+/// All or nothing: nothing changes unless the function's initialiser is
+/// found, the lookup is of [iova, iova], v is set once, inside the test of
+/// the node, and every return is `return 0;` or `return v;`.
+//
+// Confidence: Moderate
+// Options: --no-includes --include-headers
 
 @initialize:python@
 @@

@@ -1,33 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * Shape "leaf": a table walk whose every successful result is one
- * expression that already adds the sub-page offset, and whose leaf size can
- * be read off that expression (the offset helper or mask it uses).
- *
- *   spatch --sp-file templates/leaf.cocci -D fn=<old name> \
- *          -D leaves=<key>=<SIZE>[,<key>=<SIZE>...] [-D init_in_macro=<MACRO>]
- *
- * <key> is a token of the leaf expression (an offset helper such as
- * section_offs, a mask such as IOSUPER_MASK or 0x00FFFFFF) and <SIZE> the
- * identifier of that leaf's size (SECT_SIZE, SZ_16M).  The key "*" names
- * every leaf that is a frame plus an offset (a + b, a | b at the top): use
- * it only with the smallest size of the domain's pgsize_bitmap, which no
- * leaf can be smaller than (under-reporting is allowed, over-reporting is
- * not); a call or a variable is refused, as it may hide an error value.
- *
- * A leaf is a `return E;` or an assignment `v = E;` to the local
- * phys_addr_t v that the function returns, with E not 0.  Each gets
- * `*length = <SIZE>;` next to it; a leaf that is the arm of an if gets
- * braces, and so do the other arms of that if (kernel style).  Then
- * templates/common.cocci renames the function, adds the parameter and turns
- * the zeros into PHYS_ADDR_MAX.
- *
- * All or nothing: nothing changes unless the function's initialiser is
- * found (or init_in_macro is given), every leaf names exactly one key,
- * every other return is `return 0;` or `return v;`, v is changed only by
- * plain assignments, and no leaf is the body of a loop or a return in an
- * if arm that has an else.
- */
+/// Shape "leaf": a table walk whose every successful result is one
+/// expression that already adds the sub-page offset, and whose leaf size can
+/// be read off that expression (the offset helper or mask it uses).
+///
+///   spatch --sp-file templates/leaf.cocci -D fn=<old name> \
+///          -D leaves=<key>=<SIZE>[,<key>=<SIZE>...] [-D init_in_macro=<MACRO>]
+///
+/// <key> is a token of the leaf expression (an offset helper such as
+/// section_offs, a mask such as IOSUPER_MASK or 0x00FFFFFF) and <SIZE> the
+/// identifier of that leaf's size (SECT_SIZE, SZ_16M).  The key "*" names
+/// every leaf that is a frame plus an offset (a + b, a | b at the top): use
+/// it only with the smallest size of the domain's pgsize_bitmap, which no
+/// leaf can be smaller than (under-reporting is allowed, over-reporting is
+/// not); a call or a variable is refused, as it may hide an error value.
+///
+/// A leaf is a `return E;` or an assignment `v = E;` to the local
+/// phys_addr_t v that the function returns, with E not 0.  Each gets
+/// `*length = <SIZE>;` next to it; a leaf that is the arm of an if gets
+/// braces, and so do the other arms of that if (kernel style).  Then
+/// templates/common.cocci renames the function, adds the parameter and turns
+/// the zeros into PHYS_ADDR_MAX.
+///
+/// All or nothing: nothing changes unless the function's initialiser is
+/// found (or init_in_macro is given), every leaf names exactly one key,
+/// every other return is `return 0;` or `return v;`, v is changed only by
+/// plain assignments, and no leaf is the body of a loop or a return in an
+/// if arm that has an else.
+//
+// Confidence: Moderate
+// Options: --no-includes --include-headers
 
 @initialize:python@
 @@

@@ -52,8 +52,7 @@ def wrapper_calls(tree):
 def loops(tree, wrapper_calls):
     """file:function of each wrapper call inside a loop."""
     files = sorted({key.split(':')[0] for key in wrapper_calls})
-    out = spatch.run(LOOP_RULE, [pathlib.Path(f) for f in files], cwd=tree,
-                     extra=['--no-includes', '--include-headers'])
+    out = spatch.run(LOOP_RULE, [pathlib.Path(f) for f in files], cwd=tree)
     return {f'{file}:{fn}' for file, _, fn in re.findall(r'^LOOP (\S+) (\d+) (\S+)$', out, re.M)}
 
 

@@ -6,7 +6,7 @@ order, as a manifest step would.  The result must equal <case>.res.  A
 case whose header says "// expect: unchanged" is one the rules must leave
 alone (a look-alike, a shape a template must refuse); every other case
 must change.  spatch runs as generator/steps.py runs it: --in-place, with
---no-includes --include-headers.
+the options of the rule's "// Options:" line.
 """
 
 import difflib
@@ -16,6 +16,8 @@ import shutil
 import subprocess
 
 import pytest
+
+from generator import spatch
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 CASES = REPO / 'tests' / 'cocci' / 'drivers'
@@ -47,7 +49,7 @@ def run_rules(source, runs, workdir):
     shutil.copyfile(source, target)
     for rule, defines in runs:
         cmd = ['spatch', '--very-quiet', '--sp-file', str(rule), '--in-place',
-               '--no-includes', '--include-headers']
+               *spatch.options(rule)]
         for name, value in defines.items():
             cmd += ['-D', f'{name}={value}']
         cmd.append(target.name)

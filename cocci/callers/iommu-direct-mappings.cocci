@@ -5,6 +5,7 @@
 /// physical address 0, so the lookup of address 1 in place of 0 goes, with
 /// its comment (trees without that workaround look up addr itself).
 //
+// Confidence: High
 // Options: --no-includes
 
 @walk@

@@ -8,6 +8,7 @@
 /// - iopt_pages_fill_xarray() stops on that error instead of storing pages
 ///   that were never read.
 //
+// Confidence: High
 // Options: --no-includes
 
 @unpin@

@@ -3,6 +3,7 @@
 /// directly, so it moves to iova_to_phys_length before the old op goes.  The
 /// leaf must also cover at least the page size the check steps by.
 //
+// Confidence: High
 // Options: --no-includes
 
 @check@

@@ -4,10 +4,11 @@
 /// means "not mapped", so a chunk whose first page is at physical address 0
 /// is unmapped too, where it used to be left mapped.
 ///
-/// The test no longer fits one line; the manifest runs this rule with
-/// --smpl-spacing so that the line break and indentation below are kept.
+/// The test no longer fits one line, and spatch does not break long
+/// conditions: the step wraps it with an edit action after this rule.
 //
-// Options: --no-includes --smpl-spacing
+// Confidence: High
+// Options: --no-includes
 
 @probe@
 identifier ops, iova, bo;

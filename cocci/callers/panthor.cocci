@@ -4,10 +4,11 @@
 /// the test changes: PHYS_ADDR_MAX, not 0, means "not mapped".  The probed
 /// address, base included, stays as it is.
 ///
-/// The test no longer fits one line; the manifest runs this rule with
-/// --smpl-spacing so that the line break and indentation below are kept.
+/// The test no longer fits one line, and spatch does not break long
+/// conditions: the step wraps it with an edit action after this rule.
 //
-// Options: --no-includes --smpl-spacing
+// Confidence: High
+// Options: --no-includes
 
 @probe@
 identifier ops, unmapped_sz;

@@ -3,6 +3,7 @@
 /// the faulting address through ops->iova_to_phys_length.  Only the sentinel
 /// of the failed-walk test changes: PHYS_ADDR_MAX, not 0.
 //
+// Confidence: High
 // Options: --no-includes
 
 @walk@

@@ -10,6 +10,7 @@
 /// it again and never ended.  A run that stays mapped stays pinned, with a
 /// warning: unpinning pages a device can still reach would be worse.
 //
+// Confidence: High
 // Options: --no-includes
 
 @copy@

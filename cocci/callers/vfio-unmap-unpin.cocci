@@ -6,6 +6,7 @@
 /// The lines of the comment that moves carry their own indentation: spatch
 /// indents only the first line of a comment it adds.
 //
+// Confidence: High
 // Options: --no-includes
 
 @run@

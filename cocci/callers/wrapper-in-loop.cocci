@@ -6,6 +6,7 @@
 /// wrapper as a [[kept]] entry.  tests/test_callers_kept.py uses this to tell
 /// the two apart.
 //
+// Confidence: High
 // Options: --no-includes --include-headers
 
 @loop exists@

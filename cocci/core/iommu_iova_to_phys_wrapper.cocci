@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * drivers/iommu/iommu.c: iommu_iova_to_phys() becomes a wrapper of
- * iommu_iova_to_phys_length(), which now owns the identity short-cut and
- * the op-presence check.  Its users keep their historical contract: 0
- * means "no translation".
- */
+/// drivers/iommu/iommu.c: iommu_iova_to_phys() becomes a wrapper of
+/// iommu_iova_to_phys_length(), which now owns the identity short-cut and
+/// the op-presence check.  Its users keep their historical contract: 0
+/// means "no translation".
+//
+// Confidence: High
+// Options: --no-includes --include-headers
 @@
 typedef phys_addr_t, dma_addr_t;
 identifier domain, iova;

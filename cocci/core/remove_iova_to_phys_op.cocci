@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * Every implementer provides iova_to_phys_length now: drop the
- * iova_to_phys members of iommu_domain_ops (include/linux/iommu.h) and
- * io_pgtable_ops (include/linux/io-pgtable.h), and the fallback to the old
- * op in iommu_iova_to_phys_length() (drivers/iommu/iommu.c).
- */
+/// Every implementer provides iova_to_phys_length now: drop the
+/// iova_to_phys members of iommu_domain_ops (include/linux/iommu.h) and
+/// io_pgtable_ops (include/linux/io-pgtable.h), and the fallback to the old
+/// op in iommu_iova_to_phys_length() (drivers/iommu/iommu.c).
+//
+// Confidence: High
+// Options: --no-includes --include-headers
 @@
 typedef phys_addr_t, dma_addr_t;
 identifier d, i;

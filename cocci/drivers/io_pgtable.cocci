@@ -1,25 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * Drivers whose iova_to_phys asks their io-pgtable: pass the caller's
- * length on to io_pgtable_ops->iova_to_phys_length(), which reports the
- * leaf it found (added to LPAE, v7s and DART earlier in the series).
- *
- *   spatch --sp-file cocci/drivers/io_pgtable.cocci -D fn=<old name>
- *
- * then templates/common.cocci renames the function, adds `size_t *length`
- * and turns `return 0;` (no page table yet) into PHYS_ADDR_MAX.
- *
- * All or nothing: nothing changes unless fn is an iommu_domain_ops
- * initialiser, calls ops->iova_to_phys(ops, iova), and every return is
- * `return 0;`, such a call, a call that already passes `length` (a driver
- * rule converted that helper first), or a local phys_addr_t that only such
- * a call or 0 sets.  A driver that post-processes the result (mtk_iommu
- * clears bit 32) must first return PHYS_ADDR_MAX untouched: its own rule
- * adds `if (v == PHYS_ADDR_MAX) return v;` after the call, and only then is
- * the post-processing accepted.  No NULL check is added where the driver
- * has none (ipmmu-vmsa, mtk_iommu): their domains get the io-pgtable when
- * they are finalised, before anything is mapped.
- */
+/// Drivers whose iova_to_phys asks their io-pgtable: pass the caller's
+/// length on to io_pgtable_ops->iova_to_phys_length(), which reports the
+/// leaf it found (added to LPAE, v7s and DART earlier in the series).
+///
+///   spatch --sp-file cocci/drivers/io_pgtable.cocci -D fn=<old name>
+///
+/// then templates/common.cocci renames the function, adds `size_t *length`
+/// and turns `return 0;` (no page table yet) into PHYS_ADDR_MAX.
+///
+/// All or nothing: nothing changes unless fn is an iommu_domain_ops
+/// initialiser, calls ops->iova_to_phys(ops, iova), and every return is
+/// `return 0;`, such a call, a call that already passes `length` (a driver
+/// rule converted that helper first), or a local phys_addr_t that only such
+/// a call or 0 sets.  A driver that post-processes the result (mtk_iommu
+/// clears bit 32) must first return PHYS_ADDR_MAX untouched: its own rule
+/// adds `if (v == PHYS_ADDR_MAX) return v;` after the call, and only then is
+/// the post-processing accepted.  No NULL check is added where the driver
+/// has none (ipmmu-vmsa, mtk_iommu): their domains get the io-pgtable when
+/// they are finalised, before anything is mapped.
+//
+// Confidence: High
+// Options: --no-includes --include-headers
 
 @initialize:python@
 @@

@@ -1,28 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * Shape for an io_pgtable_ops.iova_to_phys whose walk helper already reports
- * the size of the leaf it found through an out parameter (AMD's v1 and v2
- * fetch_pte()), and whose result keeps the offset below that size:
- *
- *	p = walk(..., &size);
- *	if (<no leaf>)
- *		return 0;
- *	... size - 1 ...	(the offset mask of the result)
- *	return <address>;
- *
- *   spatch --sp-file cocci/drivers/io_pgtable_leaf_size.cocci -D fn=<old name>
- *
- * fn becomes fn_length(ops, iova, size_t *length), `*length = size;` comes
- * before the last return, and `return 0;` becomes PHYS_ADDR_MAX.  Then
- * cocci/io-pgtable/add_length_op.cocci registers fn_length next to fn and
- * defines fn again as the wrapper its ->iova_to_phys users need until they
- * are converted.
- *
- * All or nothing: nothing changes unless fn is set as
- * io_pgtable_ops.iova_to_phys (assignment or compound literal), the size is
- * not written after the walk and is used as "size - 1", and the only returns
- * are the check's `return 0;` and the last one.
- */
+/// Shape for an io_pgtable_ops.iova_to_phys whose walk helper already reports
+/// the size of the leaf it found through an out parameter (AMD's v1 and v2
+/// fetch_pte()), and whose result keeps the offset below that size:
+///
+///	p = walk(..., &size);
+///	if (<no leaf>)
+///		return 0;
+///	... size - 1 ...	(the offset mask of the result)
+///	return <address>;
+///
+///   spatch --sp-file cocci/drivers/io_pgtable_leaf_size.cocci -D fn=<old name>
+///
+/// fn becomes fn_length(ops, iova, size_t *length), `*length = size;` comes
+/// before the last return, and `return 0;` becomes PHYS_ADDR_MAX.  Then
+/// cocci/io-pgtable/add_length_op.cocci registers fn_length next to fn and
+/// defines fn again as the wrapper its ->iova_to_phys users need until they
+/// are converted.
+///
+/// All or nothing: nothing changes unless fn is set as
+/// io_pgtable_ops.iova_to_phys (assignment or compound literal), the size is
+/// not written after the walk and is used as "size - 1", and the only returns
+/// are the check's `return 0;` and the last one.
+//
+// Confidence: High
+// Options: --no-includes --include-headers
 
 @initialize:python@
 @@

@@ -1,26 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * Shape "mask": a walk whose one successful result adds to the leaf's frame
- * the offset of the address within the leaf, masked with the leaf size:
- *
- *	v = <frame> + (iova & (<size> - 1));	(or "|")
- *	...
- *	return v;
- *
- *   spatch --sp-file cocci/drivers/mask_leaf.cocci -D fn=<old name>
- *
- * <size> may be any expression, e.g. one computed from the level the walk
- * stopped at (intel-iommu's BIT_MASK(level_to_offset_bits(level) +
- * VTD_PAGE_SHIFT)): the mask says that the whole aligned block of that size
- * translates linearly, so `*length = <size>;` follows the leaf (braced if it
- * is the arm of an if).  Then templates/common.cocci renames the function,
- * adds the parameter and turns the zeros into PHYS_ADDR_MAX.
- *
- * All or nothing: nothing changes unless fn is an iommu_domain_ops
- * initialiser, iova is its address parameter, v is a local that only 0 and
- * the leaf set, every return is `return v;` or `return 0;`, and the leaf is
- * not an if arm with an else.
- */
+/// Shape "mask": a walk whose one successful result adds to the leaf's frame
+/// the offset of the address within the leaf, masked with the leaf size:
+///
+///	v = <frame> + (iova & (<size> - 1));	(or "|")
+///	...
+///	return v;
+///
+///   spatch --sp-file cocci/drivers/mask_leaf.cocci -D fn=<old name>
+///
+/// <size> may be any expression, e.g. one computed from the level the walk
+/// stopped at (intel-iommu's BIT_MASK(level_to_offset_bits(level) +
+/// VTD_PAGE_SHIFT)): the mask says that the whole aligned block of that size
+/// translates linearly, so `*length = <size>;` follows the leaf (braced if it
+/// is the arm of an if).  Then templates/common.cocci renames the function,
+/// adds the parameter and turns the zeros into PHYS_ADDR_MAX.
+///
+/// All or nothing: nothing changes unless fn is an iommu_domain_ops
+/// initialiser, iova is its address parameter, v is a local that only 0 and
+/// the leaf set, every return is `return v;` or `return 0;`, and the leaf is
+/// not an if arm with an else.
+//
+// Confidence: High
+// Options: --no-includes --include-headers
 
 @initialize:python@
 @@

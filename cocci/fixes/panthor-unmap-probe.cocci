@@ -8,6 +8,7 @@
 /// Matches only a function whose chunk is unmapped at iova + offset and
 /// whose probe leaves the offset out; anything else is left alone.
 //
+// Confidence: High
 // Options: --no-includes
 
 @chunk@

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * drivers/iommu/generic_pt/iommu_pt.h: the level function of the
- * iova_to_phys walk stores the leaf's OA size next to the OA, in struct
- * pt_iommu_iova_to_phys_args (kernel-overlay/generic_pt/), so one walk
- * gives both.  pt_entry_oa_lg2sz() already covers contiguous entries.
- */
+/// drivers/iommu/generic_pt/iommu_pt.h: the level function of the
+/// iova_to_phys walk stores the leaf's OA size next to the OA, in struct
+/// pt_iommu_iova_to_phys_args (kernel-overlay/generic_pt/), so one walk
+/// gives both.  pt_entry_oa_lg2sz() already covers contiguous entries.
+//
+// Confidence: High
+// Options: --no-includes --include-headers
 @@
 identifier res, arg;
 @@

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * drivers/iommu/generic_pt/kunit_iommu_pt.h: every existing test verifies
- * its mappings through check_iova(); let it translate with
- * iommu_iova_to_phys_length() and check the length contract on the way
- * (iova_to_phys_checked(), kernel-overlay/generic_pt/), and register the
- * dedicated test_iova_to_phys_length case.
- */
+/// drivers/iommu/generic_pt/kunit_iommu_pt.h: every existing test verifies
+/// its mappings through check_iova(); let it translate with
+/// iommu_iova_to_phys_length() and check the length contract on the way
+/// (iova_to_phys_checked(), kernel-overlay/generic_pt/), and register the
+/// dedicated test_iova_to_phys_length case.
+//
+// Confidence: High
+// Options: --no-includes --include-headers
 @@
 identifier test, priv, pfn;
 @@

@@ -5,6 +5,7 @@
 /// record each.  Read by generator/inventory.py; initialisers inside macro
 /// bodies are found there by a token pass because spatch cannot match them.
 //
+// Confidence: High
 // Options: --no-includes --include-headers
 
 @init_named@

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * Register <fn>_length as io_pgtable_ops.iova_to_phys_length next to the
- * old .iova_to_phys = <fn> (initialiser or assignment), and define <fn> again as a thin wrapper that
- * maps PHYS_ADDR_MAX back to 0, so io-pgtable users that still call
- * ->iova_to_phys keep working until they are converted.
- *
- * spatch -D fn=<old function> -D fn_length=<old function>_length
- */
+/// Register <fn>_length as io_pgtable_ops.iova_to_phys_length next to the
+/// old .iova_to_phys = <fn> (initialiser or assignment), and define <fn> again as a thin wrapper that
+/// maps PHYS_ADDR_MAX back to 0, so io-pgtable users that still call
+/// ->iova_to_phys keep working until they are converted.
+///
+/// spatch -D fn=<old function> -D fn_length=<old function>_length
+//
+// Confidence: High
+// Options: --no-includes --include-headers
 @ops@
 identifier virtual.fn;
 identifier virtual.fn_length;

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * io-pgtable-arm (LPAE): turn arm_lpae_iova_to_phys() into
- * arm_lpae_iova_to_phys_length().  The walk already knows the level of the
- * leaf it stopped on, so the length is that level's block size; a failed
- * walk becomes PHYS_ADDR_MAX.  The old op is re-added as a wrapper by
- * add_length_op.cocci.  Two shapes of the walk: __arm_lpae_iopte_walk()
- * filling d.lvl, or an older loop over the levels ending at a label.
- */
+/// io-pgtable-arm (LPAE): turn arm_lpae_iova_to_phys() into
+/// arm_lpae_iova_to_phys_length().  The walk already knows the level of the
+/// leaf it stopped on, so the length is that level's block size; a failed
+/// walk becomes PHYS_ADDR_MAX.  The old op is re-added as a wrapper by
+/// add_length_op.cocci.  Two shapes of the walk: __arm_lpae_iopte_walk()
+/// filling d.lvl, or an older loop over the levels ending at a label.
+//
+// Confidence: High
+// Options: --no-includes --include-headers
 @walker@
 typedef phys_addr_t;
 identifier ops, iova, ret, d, data;

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * io-pgtable-arm-selftests.c (LPAE KUnit) and the ARMv7s boot selftest in
- * io-pgtable-arm-v7s.c: translate with ->iova_to_phys_length.
- *
- * Both tests map one block of each size of the format's pgsize_bitmap
- * ("size") at "iova" and check "iova + 42", a sub-block offset.  Now a
- * translation must also report length == size, and every "no translation"
- * check expects PHYS_ADDR_MAX instead of 0.  Trees whose tests also remap
- * one smallest page ("size") of a block they partially unmapped check that
- * page at a different physical address: it must report length == size too.
- */
+/// io-pgtable-arm-selftests.c (LPAE KUnit) and the ARMv7s boot selftest in
+/// io-pgtable-arm-v7s.c: translate with ->iova_to_phys_length.
+///
+/// Both tests map one block of each size of the format's pgsize_bitmap
+/// ("size") at "iova" and check "iova + 42", a sub-block offset.  Now a
+/// translation must also report length == size, and every "no translation"
+/// check expects PHYS_ADDR_MAX instead of 0.  Trees whose tests also remap
+/// one smallest page ("size") of a block they partially unmapped check that
+/// page at a different physical address: it must report length == size too.
+//
+// Confidence: High
+// Options: --no-includes --include-headers
 @phys@
 identifier ops;
 expression E, P;

@@ -1,5 +1,9 @@
-// Print the line of each definition of function `fn` (spatch -D fn=NAME).
-// Used by generator/anchors.py to confirm an anchor the C scanner found.
+// SPDX-License-Identifier: GPL-2.0-only
+/// Print the line of each definition of function `fn` (spatch -D fn=NAME).
+/// Used by generator/anchors.py to confirm an anchor the C scanner found.
+//
+// Confidence: High
+// Options: --no-includes --include-headers
 
 @r@
 identifier virtual.fn;

@@ -16,6 +16,7 @@
 /// between two lookups (only the helpers in SAFE), and has no identifier
 /// iova_leaf already.
 //
+// Confidence: Moderate
 // Options: --no-includes --include-headers
 
 @initialize:python@
