@@ -23,6 +23,11 @@ def fixture_tree(tmp_path):
 
 def pytest_configure(config):
     config.addinivalue_line('markers', 'slow: builds or boots a kernel (minutes)')
+    # make test leaves these to make ci-full: each is a whole kernel build
+    # and a TCG boot or KUnit run (12 to 33 min on 2 cores), and together
+    # they took make test past CI's 90 minutes.
+    config.addinivalue_line('markers', 'full: a whole-kernel build and boot or KUnit run; '
+                            'make ci-full runs it, make test does not')
 
 
 @pytest.fixture(scope='session')

@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.slow
+@pytest.mark.full
 def test_boot_x86_64_intel_iommu(tmp_path, boot_tree, boot_base, figures):
     """Every suite runs and passes something; what fails, fails on the
     base kernel too (7.2's iommufd selftests have 5 failures of their own),

@@ -91,6 +91,7 @@ def control(boot_tree, tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.full
 @pytest.mark.parametrize('name', sorted(MUTANTS))
 def test_an_over_reported_length_fails_the_boot(name, boot_tree, control, tmp_path, figures):
     path, function, test = MUTANTS[name]

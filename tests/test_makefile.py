@@ -62,3 +62,12 @@ def test_a_phony_pattern_rule_is_caught(tmp_path):
                    'deps-%:\n\t@$(PYTHON) -m generator deps $*\n'
                    'series: deps-series\n\t$(PYTHON) -m generator series\n')
     assert install_step_missing(old) == ['series']
+
+
+def test_make_test_leaves_the_full_tests_to_ci_full():
+    """The whole-kernel boots and KUnit runs (marker full) took make test past
+    CI's 90 minutes: make test deselects them, make ci-full runs them."""
+    assert re.search(r"pytest .*-m 'not full'.* tests$", dry_run(MAKEFILE, 'test'), re.M)
+    full = subprocess.run(['make', '-n', '-f', str(MAKEFILE), 'ci-full', 'OUT=/nonexistent'],
+                          cwd=REPO, capture_output=True, text=True, timeout=60).stdout
+    assert re.search(r'pytest .*-m full tests$', full, re.M), full
