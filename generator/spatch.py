@@ -52,24 +52,32 @@ def options(rule: pathlib.Path) -> tuple[str, ...]:
     return tuple(found[0].split())
 
 
+def invoke(rule: pathlib.Path, args: list[str], *, cwd: pathlib.Path,
+           env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """The one place spatch runs: rule with args, in cwd.  A missing spatch
+    or a non-zero exit is a one-line Failure naming the rule."""
+    cmd = ['spatch', '--very-quiet', '--sp-file', str(rule), *args]
+    started = time.monotonic()
+    try:
+        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
+    except FileNotFoundError:
+        raise Failure('spatch not found: install Debian package coccinelle') from None
+    if os.environ.get('IOVA_TRACE'):
+        print(f'spatch {rule.name} {" ".join(args)[-60:]}: '
+              f'{time.monotonic() - started:.1f} s', file=sys.stderr)
+    if proc.returncode != 0:
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        raise Failure(f'spatch {rule.name} failed: {lines[-1] if lines else proc.returncode}')
+    return proc
+
+
 def run(rule: pathlib.Path, files: list[pathlib.Path], *, cwd: pathlib.Path,
         defines: dict[str, str] | None = None, in_place: bool = False,
         extra: list[str] | None = None) -> str:
     """Apply one semantic patch to files with the options its header names
     (and extra ones of this run, such as -j); returns spatch's standard output."""
-    cmd = ['spatch', '--very-quiet', '--sp-file', str(rule)]
-    if in_place:
-        cmd.append('--in-place')
+    args = ['--in-place'] if in_place else []
     for name, value in (defines or {}).items():
-        cmd += ['-D', f'{name}={value}']
-    cmd += [*options(rule), *(extra or [])]
-    cmd += [str(f) for f in files]
-    started = time.monotonic()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
-    if os.environ.get('IOVA_TRACE'):
-        print(f'spatch {rule.name} {" ".join(map(str, files))[:60]}: '
-              f'{time.monotonic() - started:.1f} s', file=sys.stderr)
-    if proc.returncode != 0:
-        lines = (proc.stderr or proc.stdout).strip().splitlines()
-        raise Failure(f'spatch {rule.name} failed: {lines[-1] if lines else proc.returncode}')
-    return proc.stdout
+        args += ['-D', f'{name}={value}']
+    args += [*options(rule), *(extra or []), *(str(f) for f in files)]
+    return invoke(rule, args, cwd=cwd).stdout
