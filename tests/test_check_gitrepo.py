@@ -52,6 +52,36 @@ def test_a_foreign_directory_is_not_taken_over(repo, tmp_path):
         gitrepo.ensure_worktree(repo, other, 'HEAD')
 
 
+def test_a_worktree_of_a_repository_that_is_gone_is_made_again(repo, tmp_path):
+    wt = tmp_path / 'check' / 'src'
+    gitrepo.ensure_worktree(repo, wt, 'HEAD~1')
+    # The cache's source was extracted again: same path, a new .git.
+    subprocess.run(['rm', '-rf', str(repo / '.git')], check=True)
+    _git(repo, 'init', '-q', '-b', 'main')
+    _git(repo, 'add', '.')
+    _git(repo, 'commit', '-q', '-m', 'extracted again')
+    assert gitrepo.orphaned(wt)
+    gitrepo.ensure_worktree(repo, wt, 'HEAD')
+    assert not gitrepo.orphaned(wt)
+    assert gitrepo.common_dir(wt) == gitrepo.common_dir(repo)
+    assert (wt / 'new.h').exists()
+
+
+def test_a_worktree_of_another_live_repository_is_not_taken_over(repo, tmp_path):
+    other = tmp_path / 'other'
+    other.mkdir()
+    _git(other, 'init', '-q', '-b', 'main')
+    (other / 'x').write_text('x\n')
+    _git(other, 'add', '.')
+    _git(other, 'commit', '-q', '-m', 'x')
+    wt = tmp_path / 'theirs'
+    _git(other, 'worktree', 'add', '-q', '--detach', str(wt), 'HEAD')
+    assert not gitrepo.orphaned(wt)
+    with pytest.raises(gitrepo.GitError, match='not a worktree'):
+        gitrepo.ensure_worktree(repo, wt, 'HEAD')
+    assert (wt / 'x').exists()
+
+
 def test_changed_added_and_diff(repo):
     assert gitrepo.changed_files(repo, 'HEAD~1', 'HEAD') == ['a.c', 'new.h']
     assert '+int b;' in gitrepo.diff_u0(repo, 'HEAD~1', 'HEAD', ['a.c'])

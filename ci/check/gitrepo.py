@@ -8,7 +8,9 @@ detached worktree of the same repository, so the series commits are there.
 from __future__ import annotations
 
 import pathlib
+import shutil
 import subprocess
+import sys
 
 
 class GitError(Exception):
@@ -27,8 +29,29 @@ def common_dir(repo: pathlib.Path) -> pathlib.Path:
                             '--git-common-dir').strip())
 
 
+def orphaned(path: pathlib.Path) -> bool:
+    """path is a worktree whose repository is gone: its .git file names a missing gitdir.
+
+    The kernel source in the cache is extracted again (a new .git) when its
+    package changes, and the worktree we made in the old one is left pointing
+    at nothing.  It holds only a checkout of commits, so it can go.
+    """
+    dotgit = path / '.git'
+    if not dotgit.is_file():
+        return False
+    line = dotgit.read_text(errors='replace').strip()
+    if not line.startswith('gitdir:'):
+        return False
+    gitdir = pathlib.Path(line.removeprefix('gitdir:').strip())
+    return not (gitdir if gitdir.is_absolute() else path / gitdir).exists()
+
+
 def ensure_worktree(repo: pathlib.Path, path: pathlib.Path, commit: str) -> None:
     """A detached worktree of repo's repository at path (made once, then reused)."""
+    if path.exists() and orphaned(path):
+        print(f'check: {path} was a worktree of a repository that is gone; made again',
+              file=sys.stderr)
+        shutil.rmtree(path)
     if path.exists():
         try:
             same = common_dir(path) == common_dir(repo)
