@@ -48,8 +48,18 @@ def test_worktree_is_detached_reused_and_cleaned(repo, tmp_path):
 def test_a_foreign_directory_is_not_taken_over(repo, tmp_path):
     other = tmp_path / 'other'
     other.mkdir()
+    (other / 'notes.txt').write_text('mine\n')
     with pytest.raises(gitrepo.GitError, match='not a worktree'):
         gitrepo.ensure_worktree(repo, other, 'HEAD')
+    assert (other / 'notes.txt').read_text() == 'mine\n'
+
+
+def test_an_empty_directory_left_by_a_killed_worktree_add_is_used(repo, tmp_path):
+    wt = tmp_path / 'check' / 'src'
+    wt.mkdir(parents=True)
+    gitrepo.ensure_worktree(repo, wt, 'HEAD')
+    assert gitrepo.common_dir(wt) == gitrepo.common_dir(repo)
+    assert (wt / 'new.h').exists()
 
 
 def test_a_worktree_of_a_repository_that_is_gone_is_made_again(repo, tmp_path):

@@ -104,6 +104,7 @@ def test_every_commit_builds_on_x86_64(series_7_2, figures):
     from ci.check import main
     out = pathlib.Path(series_7_2['out'])
     rc = main.main(['--series', str(out), '--quick'])
+    assert (out / 'check.json').exists(), f'ci.check exited {rc}, no report'
     data = json.loads((out / 'check.json').read_text())
     run = data['arch_runs']['x86_64']
     cells = run['cells']

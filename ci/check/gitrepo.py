@@ -52,7 +52,9 @@ def ensure_worktree(repo: pathlib.Path, path: pathlib.Path, commit: str) -> None
         print(f'check: {path} was a worktree of a repository that is gone; made again',
               file=sys.stderr)
         shutil.rmtree(path)
-    if path.exists():
+    # An empty directory is what a `git worktree add` killed before it wrote
+    # .git leaves; git adds into it, and nothing in it can be lost.
+    if path.exists() and not (path.is_dir() and not any(path.iterdir())):
         try:
             same = common_dir(path) == common_dir(repo)
         except GitError:
