@@ -1,5 +1,4 @@
 """ci/check/boots.py: the boot reports of the series in the make check report."""
-import html
 import json
 
 from ci.check import boots, report
@@ -21,9 +20,16 @@ def write(series, name, data):
     (series / 'boot' / name).write_text(json.dumps(data))
 
 
+def with_boots(found):
+    """A check report with nothing but these boots."""
+    return {'series': {'name': 's', 'version': 1, 'base': 'b' * 40, 'branch': 'x',
+                       'commits': [], 'skipped': []},
+            'arches': [], 'arch_runs': {}, 'arch_info': {}, 'timings': [], 'boots': found}
+
+
 def test_no_boot_directory_is_not_run(tmp_path):
     assert boots.collect(tmp_path) == []
-    assert 'not run' in boots.markdown([])[0]
+    assert '## Boots (make boot)\n\nnot run (`make boot` writes' in report.markdown(with_boots([]))
     assert boots.problems([]) == []
 
 
@@ -47,13 +53,16 @@ def test_boots_with_base_show_before_columns_and_only_regressions_fail(tmp_path)
         'passed': 236, 'failed': 5, 'skipped': 5}
     assert intel['rows'][1]['before'] is None   # vfio did not run on that base
     assert boots.problems(found) == ['boot x86_64 virtio-iommu: vfio: regressed (4K.pieces)']
-    md = '\n'.join(boots.markdown(found))
+    md = report.markdown(with_boots(found))
     assert '### x86_64 intel-iommu: PASS' in md and '### x86_64 virtio-iommu: FAIL' in md
     assert '| iommufd | 236 | 5 | 5 | 1.0 | 236 | 5 | 5 |' in md
     assert '| vfio | 15 | 0 | 0 | 1.0 | - | - | - |' in md
     assert '- vfio: regressed (4K.pieces)' in md
-    page = '\n'.join(boots.html(found, html.escape))
-    assert page.count('<table>') == 2 and '<td class="fail">3</td>' in page
+    page = report.to_html(with_boots(found))
+    assert '<h3 class="failed">x86_64 virtio-iommu: FAIL</h3>' in page
+    assert page.count('<th>suite</th>') == 2 and '<td class="fail">3</td>' in page
+    assert '<ul><li>vfio: regressed (4K.pieces)</li></ul>' in page
+    assert 'iommufd: 5 failed' not in md + page     # intel's problem is not a regression
 
 
 def test_a_boot_without_base_fails_on_any_problem(tmp_path):
@@ -66,13 +75,10 @@ def test_a_boot_without_base_fails_on_any_problem(tmp_path):
 
 
 def test_the_check_report_has_the_boots_and_fails_with_them(tmp_path):
-    data = {'series': {'name': 's', 'version': 1, 'base': 'b' * 40, 'branch': 'x',
-                       'commits': [], 'skipped': []},
-            'arches': [], 'arch_runs': {}, 'arch_info': {}, 'timings': [],
-            'boots': [{'name': 'x86_64 kunit', 'file': 'f', 'passed': False,
-                       'with_base': False, 'problems': ['kunit: 1 failed'],
-                       'rows': [{'suite': 'io-pgtable-arm-test', 'passed': 0, 'failed': 1,
-                                 'skipped': 0, 'seconds': None, 'before': None}]}]}
+    data = with_boots([{'name': 'x86_64 kunit', 'file': 'f', 'passed': False,
+                        'with_base': False, 'problems': ['kunit: 1 failed'],
+                        'rows': [{'suite': 'io-pgtable-arm-test', 'passed': 0, 'failed': 1,
+                                  'skipped': 0, 'seconds': None, 'before': None}]}])
     assert report.problems(data) == ['boot x86_64 kunit: kunit: 1 failed']
     md = report.markdown(data)
     assert '## Boots (make boot)' in md and '| io-pgtable-arm-test | 0 | 1 | 0 | - |' in md

@@ -74,6 +74,7 @@ class Heading:
     level: int
     text: str
     md: str | None = None       # markdown's line, verbatim
+    cls: str | None = None      # HTML class: pass, failed
 
 
 @dataclasses.dataclass
@@ -85,7 +86,7 @@ class Table:
 
 @dataclasses.dataclass
 class Bullets:
-    heading: Heading
+    heading: Heading | None
     items: list[str]
 
 
@@ -109,7 +110,7 @@ class Para:
 
 @dataclasses.dataclass
 class Raw:
-    """Lines each renderer has of its own (boots.py renders the boots)."""
+    """Lines each renderer has of its own (the legend and details are markdown's)."""
     md: list[str]
     html: list[str]
 
@@ -196,6 +197,32 @@ def _coverage(cov: dict | None, quick: bool) -> list:
     return blocks
 
 
+BOOT_HEAD = ('suite', 'passed', 'failed', 'skipped', 'time (s)', 'before: passed', 'failed',
+             'skipped')
+
+
+def _boots(found: list[dict]) -> list:
+    """Per boot (boots.collect): its verdict, its suites against the base, its problems."""
+    if not found:
+        return [Para(['not run (', Span('make boot', 'code'),
+                      ' writes its reports to the series directory, boot/)'])]
+    blocks = []
+    for b in found:
+        rows = []
+        for r in b['rows']:
+            cls = 'fail' if r['failed'] else 'ok'
+            before = r['before']
+            rows.append([Cell(r['suite'])] + [Cell(str(r[c]), cls=cls) for c in boots_mod.COLUMNS]
+                        + [Cell('-' if r['seconds'] is None else f'{r["seconds"]:.1f}')]
+                        + [Cell(str(before[c]) if before else '-') for c in boots_mod.COLUMNS])
+        blocks += [Heading(3, f'{b["name"]}: {"PASS" if b["passed"] else "FAIL"}',
+                           cls='pass' if b['passed'] else 'failed'),
+                   Table(_head(*BOOT_HEAD), rows)]
+        if not b['passed'] and b['problems']:
+            blocks.append(Bullets(None, b['problems']))
+    return blocks
+
+
 def document(data: dict) -> list:
     """The report as blocks, for markdown() and to_html()."""
     s = data['series']
@@ -227,8 +254,7 @@ def document(data: dict) -> list:
                  Cell(', '.join(r['cc']), md=str(len(r['cc'])))] for name, r in rec.items()])
          if rec else Para(['not run', Span(' (--quick)' if quick else '', 'md')])),
         Heading(2, 'Boots (make boot)'),
-        Raw(boots_mod.markdown(data.get('boots', [])),
-            boots_mod.html(data.get('boots', []), html.escape)),
+        *_boots(data.get('boots', [])),
         Table(_head('phase', 'seconds'), [[Cell(name), Cell(f'{sec:.1f}')]
                                           for name, sec in data.get('timings', [])],
               heading=Heading(2, 'Timings')),
@@ -281,7 +307,8 @@ def _md_block(block) -> list[str]:
             '|' + '---|' * len(block.header)] + [
             '| ' + ' | '.join(map(_md_cell, row)) + ' |' for row in block.rows]
     if isinstance(block, Bullets):
-        return [_md_heading(block.heading), ''] + [f'- {_md_escape(x)}' for x in block.items]
+        return (([_md_heading(block.heading), ''] if block.heading else [])
+                + [f'- {_md_escape(x)}' for x in block.items])
     return block.md
 
 
@@ -317,7 +344,8 @@ def _html_cell(cell: Cell, tag: str = 'td') -> str:
 
 
 def _html_heading(h: Heading) -> str:
-    return f'<h{h.level}>{html.escape(h.text)}</h{h.level}>'
+    cls = f' class="{h.cls}"' if h.cls else ''
+    return f'<h{h.level}{cls}>{html.escape(h.text)}</h{h.level}>'
 
 
 def _html_span(span: str | Span) -> str:
@@ -337,7 +365,7 @@ def _html_block(block) -> list[str]:
                 + ''.join(_html_cell(c, 'th') for c in block.header) + '</tr>'] + [
             '<tr>' + ''.join(map(_html_cell, row)) + '</tr>' for row in block.rows] + ['</table>']
     if isinstance(block, Bullets):
-        return [_html_heading(block.heading) + '<ul>'
+        return [(_html_heading(block.heading) if block.heading else '') + '<ul>'
                 + ''.join(f'<li>{html.escape(x)}</li>' for x in block.items) + '</ul>']
     return block.html
 
