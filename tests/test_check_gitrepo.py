@@ -77,6 +77,28 @@ def test_a_worktree_of_a_repository_that_is_gone_is_made_again(repo, tmp_path):
     assert (wt / 'new.h').exists()
 
 
+def test_a_worktree_whose_entry_now_names_another_checkout_is_made_again(repo, tmp_path):
+    """Extracted again, and a later `worktree add` of the same basename took the
+    entry our .git file names: git run in our directory would move the other
+    checkout's HEAD.  Ours is made again; theirs is left as it was."""
+    wt = tmp_path / 'check' / 'src'
+    gitrepo.ensure_worktree(repo, wt, 'HEAD~1')
+    subprocess.run(['rm', '-rf', str(repo / '.git')], check=True)
+    _git(repo, 'init', '-q', '-b', 'main')
+    _git(repo, 'add', '.')
+    _git(repo, 'commit', '-q', '-m', 'extracted again')
+    theirs = tmp_path / 'work' / 'src'                     # the same basename
+    _git(repo, 'worktree', 'add', '-q', '--detach', str(theirs), 'HEAD')
+    theirs_head = _git(theirs, 'rev-parse', 'HEAD')
+    assert (wt / '.git').read_text() == (theirs / '.git').read_text()
+    assert gitrepo.orphaned(wt) and not gitrepo.orphaned(theirs)
+    gitrepo.ensure_worktree(repo, wt, 'HEAD')
+    assert not gitrepo.orphaned(wt) and not gitrepo.orphaned(theirs)
+    assert (wt / '.git').read_text() != (theirs / '.git').read_text()
+    assert _git(theirs, 'rev-parse', 'HEAD') == theirs_head
+    assert (wt / 'new.h').exists()
+
+
 def test_a_worktree_of_another_live_repository_is_not_taken_over(repo, tmp_path):
     other = tmp_path / 'other'
     other.mkdir()

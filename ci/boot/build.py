@@ -15,18 +15,19 @@ import hashlib
 import os
 import re
 import shlex
-import shutil
 import struct
 import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import debian
+
 from . import config, cpio, suites
 
 HERE = Path(__file__).resolve().parent
-CACHE = Path(os.environ.get('CI_BOOT_CACHE',
-                Path.home() / '.cache' / 'iova-to-phys-length' / 'boot'))
+# Under the generator's cache ($IOVA_CACHE, $XDG_CACHE_HOME) unless CI_BOOT_CACHE says.
+CACHE = Path(os.environ.get('CI_BOOT_CACHE') or debian.cache_dir() / 'boot')
 JOBS = os.environ.get('CI_BOOT_JOBS', '2')
 
 # The user-space test programs put in the initramfs under /tests: the
@@ -106,7 +107,7 @@ def ensure_guest_packages(arch: Arch) -> None:
     architecture's (busybox unpacked so that arch.busybox is its bin/busybox)."""
     if not arch.busybox_deb_arch:
         return
-    from generator import debian, errors
+    from generator import errors
     wanted = [(name, arch.sysroot(name)) for name in arch.user_libs]
     if not arch.busybox.exists():
         wanted.append(('busybox-static', arch.busybox.parent.parent))

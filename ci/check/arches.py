@@ -20,15 +20,18 @@ import dataclasses
 import functools
 import hashlib
 import json
-import os
 import pathlib
 import re
 import shlex
 import shutil
 import subprocess
 
+from generator import debian
+
 CONFIGS = pathlib.Path(__file__).resolve().parent / 'configs'
-CACHE = pathlib.Path(os.environ.get('IOVA_CACHE', pathlib.Path.home() / '.cache/iova-to-phys-length'))
+# The generator's cache ($IOVA_CACHE, else $XDG_CACHE_HOME/iova-to-phys-length):
+# one place decides it, so a check worktree is made where its source is.
+CACHE = debian.cache_dir()
 STAMP = 'ci-check-stamp.json'
 
 

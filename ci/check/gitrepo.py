@@ -1,8 +1,9 @@
 """Git for ci.check: the series facts, and a detached worktree of our own to build in.
 
 The generator's worktree and branch are only read.  Builds check commits out
-one after the other in ~/.cache/iova-to-phys-length/check/src/<tree name>, a
-detached worktree of the same repository, so the series commits are there.
+one after the other in ~/.cache/iova-to-phys-length/check/src/<tree name>-<key>, a
+detached worktree of the same repository, so the series commits are there; the
+key is a hash of the repository's path, so two trees of one name never share it.
 """
 
 from __future__ import annotations
@@ -30,11 +31,15 @@ def common_dir(repo: pathlib.Path) -> pathlib.Path:
 
 
 def orphaned(path: pathlib.Path) -> bool:
-    """path is a worktree whose repository is gone: its .git file names a missing gitdir.
+    """path is a worktree whose repository no longer knows it.
 
-    The kernel source in the cache is extracted again (a new .git) when its
-    package changes, and the worktree we made in the old one is left pointing
-    at nothing.  It holds only a checkout of commits, so it can go.
+    Its .git file names a gitdir that is gone, or one whose back-link (the
+    gitdir file in it) names another checkout.  The kernel source in the cache
+    is extracted again (a new .git) when its package changes, and the worktree
+    we made in the old one is left pointing at nothing, or at the entry a
+    later `git worktree add` of the same name made.  Git commands run there
+    would act on that other checkout's HEAD and index.  It holds only a
+    checkout of commits, so it can go.
     """
     dotgit = path / '.git'
     if not dotgit.is_file():
@@ -43,7 +48,12 @@ def orphaned(path: pathlib.Path) -> bool:
     if not line.startswith('gitdir:'):
         return False
     gitdir = pathlib.Path(line.removeprefix('gitdir:').strip())
-    return not (gitdir if gitdir.is_absolute() else path / gitdir).exists()
+    gitdir = gitdir if gitdir.is_absolute() else path / gitdir
+    try:
+        back = pathlib.Path((gitdir / 'gitdir').read_text(errors='replace').strip())
+    except OSError:
+        return True
+    return back.resolve() != dotgit.resolve()
 
 
 def ensure_worktree(repo: pathlib.Path, path: pathlib.Path, commit: str) -> None:

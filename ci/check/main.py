@@ -21,6 +21,7 @@ import argparse
 import contextlib
 import dataclasses
 import fcntl
+import hashlib
 import json
 import os
 import pathlib
@@ -68,8 +69,13 @@ class Phases:
 
 
 def check_worktree_path(s: series_mod.Series) -> pathlib.Path:
-    name = gitrepo.common_dir(s.worktree).parent.name
-    return arches_mod.CACHE / 'check' / 'src' / name
+    """check/src/<tree>-<hash of its repository's path>: the tree's name for
+    the reader, the hash so that two trees of one name (two users' `linux`,
+    the cache's source and a copy of it) never share a worktree, a build
+    directory or a lock, all of which are named after this."""
+    common = gitrepo.common_dir(s.worktree)
+    key = hashlib.sha256(str(common).encode()).hexdigest()[:8]
+    return arches_mod.CACHE / 'check' / 'src' / f'{common.parent.name}-{key}'
 
 
 def run_checkpatch(srctree, s, data):
