@@ -110,3 +110,51 @@ def test_pinning_notes_take_the_walk_share_from_the_saved_unmap_time():
 def test_bad_series_dir_is_a_usage_error(tmp_path):
     assert bench_main.main(['--series', str(tmp_path), '--out', str(tmp_path / 'o'),
                             '--smoke']) == 2
+
+
+PANIC = ('[    1.28] Oops: int3: 0000 [#1] SMP NOPTI\n'
+         '[    1.28] RIP: 0010:sched_clock_cpu+0x9/0x190\n'
+         '[    1.29] Kernel panic - not syncing: Fatal exception in interrupt\n')
+
+
+def scripted_boots(monkeypatch, boots):
+    """boot_once replaced by boots, one (console, sections, finished) per call."""
+    calls = []
+
+    def boot_once(label, n, built, params, out, args, log):
+        console, sections, finished = boots[len(calls)]
+        logs = out / 'logs' / f'guest-{label}-{n + 1}'
+        logs.mkdir(parents=True, exist_ok=True)
+        (logs / 'console.log').write_text(console)
+        calls.append(console)
+        return ({k: ('text', 0) for k in sections},
+                {'label': label, 'round': n + 1, 'finished': finished, 'timed_out': False,
+                 'exit_code': 0, 'sections': {k: 0 for k in sections}})
+    monkeypatch.setattr(bench_main, 'boot_once', boot_once)
+    return calls
+
+
+def test_a_guest_that_died_before_its_first_case_is_booted_once_more(tmp_path, monkeypatch):
+    calls = scripted_boots(monkeypatch, [(PANIC, [], False), ('ok\n', ['kmod'], True)])
+    found, status = bench_main.boot_round('before', 3, None, None, tmp_path, None, print)
+    assert len(calls) == 2 and set(found) == {'kmod'} and status['finished']
+    why = status['booted_again']['why']
+    assert why.startswith('bug: Oops: int3') and status['booted_again']['logs'] == \
+        'logs/guest-before-4-first'
+    assert (tmp_path / 'logs' / 'guest-before-4-first' / 'console.log').read_text() == PANIC
+    assert (tmp_path / 'logs' / 'guest-before-4' / 'console.log').read_text() == 'ok\n'
+    md = bench_main.report.markdown({'boots': [status]})
+    assert 'Booted again' in md and 'before round 4: bug: Oops: int3' in md
+
+
+def test_a_second_death_is_the_rounds_and_a_measuring_guest_is_not_booted_again(
+        tmp_path, monkeypatch):
+    calls = scripted_boots(monkeypatch, [(PANIC, [], False), (PANIC, [], False)])
+    _, status = bench_main.boot_round('after', 0, None, None, tmp_path, None, print)
+    assert len(calls) == 2 and not status['finished'] and status['booted_again']
+    calls = scripted_boots(monkeypatch, [(PANIC, ['kmod'], False)])
+    _, status = bench_main.boot_round('after', 1, None, None, tmp_path, None, print)
+    assert len(calls) == 1 and 'booted_again' not in status
+    assert bench_main.died_before_the_benchmark(
+        {'finished': False, 'sections': {}, 'timed_out': True, 'exit_code': None},
+        'no report\n') == 'timed out'

@@ -7,12 +7,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from ci.boot import scan
 from generator import seriesfile
 
 from . import guest, kernel, report, results, tool
@@ -137,10 +139,45 @@ def build_and_boot(args, series: dict, out: Path, log):
     statuses = []
     for n in range(args.rounds):
         for label in LABELS:
-            sections_found, status = boot_once(label, n, built[label], params, out, args, log)
+            sections_found, status = boot_round(label, n, built[label], params, out, args, log)
             found[label].append(sections_found)
             statuses.append(status)
     return builds, found, statuses
+
+
+def died_before_the_benchmark(status: dict, console: str) -> str | None:
+    """Why a guest that produced no section at all stopped: the first bug
+    report on its console (or the timeout).  None if it measured something."""
+    if status['finished'] or status['sections']:
+        return None
+    findings = scan.scan(console)
+    if findings:
+        return f'{findings[0].kind}: {findings[0].text}'
+    return 'timed out' if status['timed_out'] else f'exit code {status["exit_code"]}'
+
+
+def boot_round(label: str, n: int, built: kernel.Built, params: guest.Params, out: Path,
+               args, log) -> tuple[dict[str, tuple[str, int]], dict]:
+    """One boot of a round, booted once more if it died before its first case.
+
+    Such a death took no figure, so booting again biases nothing; it is not
+    rare under TCG with two vCPUs (the unmodified base kernel hit an int3 in
+    sched_clock_cpu while a static key was being patched).  The first boot's
+    logs are kept next to the second's and bench.md says why; a second death
+    is the round's failure."""
+    found, status = boot_once(label, n, built, params, out, args, log)
+    logs = out / 'logs' / f'guest-{label}-{n + 1}'
+    why = died_before_the_benchmark(status, (logs / 'console.log').read_text(errors='replace')
+                                    if (logs / 'console.log').exists() else '')
+    if why is None:
+        return found, status
+    first = logs.with_name(logs.name + '-first')
+    shutil.rmtree(first, ignore_errors=True)
+    logs.rename(first)
+    log(f'ci.bench: {label} round {n + 1} died before its first case ({why}); booting it again')
+    found, status = boot_once(label, n, built, params, out, args, log)
+    status['booted_again'] = {'why': why, 'logs': str(first.relative_to(out))}
+    return found, status
 
 
 def kernel_sections(args, series: dict, out: Path, data: dict, failures: list[str],

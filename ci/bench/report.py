@@ -147,6 +147,12 @@ def markdown(data: dict) -> str:
     tool = data.get('tool')
     if tool:
         lines += ['## 3. The tool itself', ''] + tool_markdown(tool) + ['']
+    again = [b for b in data.get('boots', []) if b.get('booted_again')]
+    if again:
+        lines += ['Booted again (the first boot died before its first case, so took no '
+                  'figure): ' + '; '.join(
+                      f'{b["label"]} round {b["round"]}: {b["booted_again"]["why"]} '
+                      f'({b["booted_again"]["logs"]})' for b in again), '']
     builds = data.get('kernel_builds')
     if builds:
         lines += ['Benchmark kernel builds (make -j2 bzImage modules, nice 10, ccache): ' +
