@@ -8,53 +8,42 @@ from pathlib import Path
 
 import pytest
 
+from ci import kconfig
 from ci.bench import kernel
-from ci.boot import config as boot_config
-from test_boot_build import elf
-from test_boot_cpio import read_newc
+from ci.boot import build as boot_build
+from ci.guest import build as guest
+from test_guest_build import elf
+from test_guest_cpio import read_newc
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def test_bench_config_drops_the_bug_finders_and_keeps_the_iommu_pieces():
-    wanted = kernel.requested()
+    wanted = kconfig.requested(kernel.fragments())
     for symbol in ('KASAN', 'KASAN_GENERIC', 'PROVE_LOCKING', 'KUNIT', 'DEBUG_GENERIC_PT',
                    'IOMMU_PT_KUNIT_TEST'):
-        assert wanted[symbol] == 'n', symbol
-    boot = {}
-    for path in boot_config.fragments('x86_64'):
-        boot.update(boot_config.parse(path.read_text()))
+        assert wanted[f'CONFIG_{symbol}'] == 'n', symbol
+    boot = kconfig.requested(boot_build.fragments('x86_64'))
     # everything the boot harness needs that the benchmark did not turn off
     for symbol in ('IOMMUFD_TEST', 'VFIO_IOMMU_TYPE1', 'INTEL_IOMMU', 'IOMMU_PT_AMDV1',
                    'IOMMU_PT_VTDSS', 'IOMMU_PT_X86_64', 'IOMMU_PT_RISCV64',
                    'IOMMU_IO_PGTABLE_LPAE', 'IOMMU_IO_PGTABLE_ARMV7S'):
+        symbol = f'CONFIG_{symbol}'
         assert boot[symbol] == 'y' and wanted[symbol] == 'y', symbol
-    assert wanted['MODULES'] == 'y'
+    assert wanted['CONFIG_MODULES'] == 'y'
     assert kernel.fragments()[-1].name == 'bench.config'
 
 
 def test_steps_merge_bench_config_last_and_build_module_and_programs():
     src, obj = Path('/m/src'), Path('/m/obj')
-    configure = kernel.configure_steps(src, obj)
-    assert 'x86_64_defconfig kvm_guest.config' in configure[0]
-    assert configure[1].rstrip(' >/dev/null').endswith('bench.config')
-    steps = '\n'.join(kernel.build_steps(src, obj, '2'))
+    assert kernel.fragments()[:-1] == boot_build.fragments('x86_64')
+    steps = '\n'.join(kernel.build_steps(src, obj))
     assert 'nice -n 10 make -C /m/src O=/m/obj ARCH=x86' in steps
-    assert '-j2 bzImage modules' in steps
+    assert f'-j{guest.JOBS} bzImage modules' in steps
     assert f'M={obj}/ci-bench/kmod modules' in steps
     for program in kernel.PROGRAMS:
         assert f'-o {obj}/ci-bench/{program} ' in steps
-    assert f'-I {src}/drivers/iommu/iommufd' in steps
-
-
-def test_workspace_keeps_its_objects_apart_from_ci_boot(tmp_path, monkeypatch):
-    tree = tmp_path / 'linux'
-    tree.mkdir()
-    (tree / 'Makefile').write_text('')
-    monkeypatch.setattr('ci.boot.build.CACHE', tmp_path / 'cache')
-    work = kernel.Workspace(tree)
-    assert work.obj_dir.parent.name == 'obj-bench' and work.obj_dir.is_dir()
-    assert work.mnt == tmp_path / 'cache' / 'x86_64' / 'mnt'
+    assert f'-I{src}/drivers/iommu/iommufd' in steps
 
 
 def test_initramfs_holds_init_module_and_programs(tmp_path):
@@ -64,9 +53,10 @@ def test_initramfs_holds_init_module_and_programs(tmp_path):
     for name in kernel.PROGRAMS:
         elf(tests, name, False)
     out = tmp_path / 'initramfs.cpio'
-    kernel.initramfs(tests, out, elf(tmp_path, 'busybox', False))
+    arch = guest.Arch('x86_64', 'x86', (), '', '', '', elf(tmp_path, 'busybox', False))
+    guest.initramfs(arch, kernel.HERE / 'init.sh', kernel.payload(tests), out)
     records = {r[0]: r for r in read_newc(out.read_bytes())}
-    assert records['init'][4] == kernel.init_script().read_bytes()
+    assert records['init'][4] == (kernel.HERE / 'init.sh').read_bytes()
     assert records['bench/iova_bench.ko'][4] == b'\x7fELFmodule'
     for name in kernel.PROGRAMS:
         assert records[f'bench/{name}'][1] & 0o111, name
@@ -74,8 +64,10 @@ def test_initramfs_holds_init_module_and_programs(tmp_path):
 
 
 def test_initramfs_refuses_a_missing_module(tmp_path):
-    with pytest.raises(kernel.BuildError, match='was not built'):
-        kernel.initramfs(tmp_path, tmp_path / 'out.cpio', elf(tmp_path, 'busybox', False))
+    arch = guest.Arch('x86_64', 'x86', (), '', '', '', elf(tmp_path, 'busybox', False))
+    with pytest.raises(guest.BuildError, match='iova_bench.ko was not built'):
+        guest.initramfs(arch, kernel.HERE / 'init.sh', kernel.payload(tmp_path),
+                        tmp_path / 'out.cpio')
 
 
 def kbuild_flags(tmp_path, iommu_h, io_pgtable_h):

@@ -13,6 +13,7 @@ import pytest
 import kernel_fixture
 from ci.bench import main as bench_main
 from ci.bench import results
+from ci.guest import protocol
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -127,7 +128,7 @@ def scripted_boots(monkeypatch, boots):
         logs.mkdir(parents=True, exist_ok=True)
         (logs / 'console.log').write_text(console)
         calls.append(console)
-        return ({k: ('text', 0) for k in sections},
+        return ({k: protocol.Section(k, ['text'], 0, 0.1) for k in sections},
                 {'label': label, 'round': n + 1, 'finished': finished, 'timed_out': False,
                  'exit_code': 0, 'sections': {k: 0 for k in sections}})
     monkeypatch.setattr(bench_main, 'boot_once', boot_once)

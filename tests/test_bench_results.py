@@ -91,11 +91,14 @@ def test_walk_table_without_a_before_run_has_no_ratio():
 
 
 def test_sections_split_the_results_port():
-    text = ('@@@ BEGIN kmod\nline 1\nline 2\n@@@ END kmod rc=0\n'
-            '@@@ BEGIN vfio\nbench vfio error=x\n@@@ END vfio rc=1\n@@@ DONE\n')
+    text = ('@@@ BEGIN kmod\nline 1\nline 2\n@@@ END kmod rc=0 seconds=1.5\n'
+            '@@@ BEGIN vfio\nbench vfio error=x\n@@@ END vfio rc=1 seconds=0.1\n'
+            '@@@ BEGIN iommufd\nbench iommufd domain=mock\n')
     found = results.sections(text)
-    assert found['kmod'] == ('\nline 1\nline 2\n', 0)
-    assert found['vfio'][1] == 1
+    assert found['kmod'].text == 'line 1\nline 2\n' and found['kmod'].rc == 0
+    assert found['vfio'].rc == 1
+    # the guest died in it: nothing it printed counts
+    assert 'iommufd' not in found
 
 
 def test_e2e_lines_reduce_to_stats_and_ratio():

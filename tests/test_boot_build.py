@@ -1,48 +1,25 @@
-"""ci/boot/build.py: build directory naming, the namespace build script,
-the static-program check and the initramfs contents."""
+"""ci/boot/build.py: the test guest's fragments, build steps, test
+programs and initramfs."""
 
 import shutil
-import stat
 from pathlib import Path
 
 import pytest
 
-from ci.boot import build, cpio
-from test_boot_cpio import read_newc
-
-
-def test_tree_key_is_stable_readable_and_unique(tmp_path):
-    a, b = tmp_path / 'linux 7.2', tmp_path / 'copy' / 'linux 7.2'
-    a.mkdir()
-    b.mkdir(parents=True)
-    assert build.tree_key(a) == build.tree_key(a)
-    assert build.tree_key(a) != build.tree_key(b)
-    assert build.tree_key(a).startswith('linux_7.2-')
-    (tmp_path / 'link').symlink_to(a)
-    assert build.tree_key(tmp_path / 'link') == build.tree_key(a)
-
-
-def test_namespace_script_mounts_the_tree_read_only_at_the_shared_path():
-    script = build.namespace_script(Path('/trees/t'), Path('/cache/obj/t-1'),
-                                    Path('/cache/mnt'), ['make x', 'make y'])
-    assert script.splitlines() == [
-        'set -e', 'mount --bind /trees/t /cache/mnt/src',
-        'mount -o remount,bind,ro /cache/mnt/src',
-        'mount --bind /cache/obj/t-1 /cache/mnt/obj', 'make x', 'make y']
+from ci.boot import build
+from ci.guest import build as guest
+from test_guest_build import elf
+from test_guest_cpio import read_newc
 
 
 def test_x86_64_configure_and_build_steps():
-    arch, src, obj = build.ARCHES['x86_64'], Path('/m/src'), Path('/m/obj')
-    configure = build.configure_steps(arch, src, obj)
-    assert configure[0].endswith('-s x86_64_defconfig kvm_guest.config')
-    assert 'merge_config.sh' in configure[1]
-    assert configure[1].endswith(f'{build.HERE}/common.config {build.HERE}/x86_64.config'
-                                 ' >/dev/null')
-    assert configure[2].endswith('olddefconfig')
+    arch, src, obj = guest.ARCHES['x86_64'], Path('/m/src'), Path('/m/obj')
+    assert build.fragments('x86_64') == [build.HERE / 'common.config',
+                                         build.HERE / 'x86_64.config']
     steps = build.build_steps(arch, src, obj)
     kernel = next(l for l in steps if l.endswith(' bzImage'))
     assert kernel.startswith('nice -n 10 make -C /m/src O=/m/obj ARCH=x86')
-    assert "'CC=ccache gcc'" in kernel and f'-j{build.JOBS}' in kernel
+    assert "'CC=ccache gcc'" in kernel and f'-j{guest.JOBS}' in kernel
     assert any(l.endswith('headers_install') for l in steps)
     selftests = next(l for l in steps if 'selftests/iommu' in l)
     assert 'LDFLAGS=-static' in selftests and "'KHDR_INCLUDES=-isystem /m/obj/usr/include'" in selftests
@@ -102,72 +79,21 @@ def test_vfio_selftests_shim_only_where_calloc_assert_is_missing(tmp_path):
 
 
 def test_arm64_steps_cross_compile():
-    arch = build.ARCHES['arm64']
-    script = '\n'.join(build.configure_steps(arch, Path('/s'), Path('/o')) +
-                        build.build_steps(arch, Path('/s'), Path('/o')))
+    arch = guest.ARCHES['arm64']
+    script = '\n'.join(build.build_steps(arch, Path('/s'), Path('/o')))
     assert "'CC=ccache aarch64-linux-gnu-gcc'" in script
     assert 'ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-' in script
     assert 'aarch64-linux-gnu-gcc -static' in script
-    assert script.splitlines()[0].endswith('-s defconfig')
-
-
-def elf(tmp_path, name, interp):
-    """A minimal ELF64 little-endian header with one program header."""
-    import struct
-    header = bytearray(64 + 56)
-    header[:6] = b'\x7fELF\x02\x01'
-    struct.pack_into('<Q', header, 0x20, 64)            # e_phoff
-    struct.pack_into('<HH', header, 0x36, 56, 1)        # e_phentsize, e_phnum
-    struct.pack_into('<I', header, 64, 3 if interp else 1)
-    path = tmp_path / name
-    path.write_bytes(bytes(header))
-    return path
-
-
-def test_is_static(tmp_path):
-    assert build.is_static(elf(tmp_path, 'static', False))
-    assert not build.is_static(elf(tmp_path, 'dynamic', True))
-    script = tmp_path / 'script'
-    script.write_text('#!/bin/sh\n')
-    assert not build.is_static(script)
-
-
-@pytest.mark.skipif(not Path('/bin/busybox').exists(), reason='busybox-static not installed')
-def test_debian_busybox_is_static_and_ls_is_not():
-    assert build.is_static(Path('/bin/busybox'))
-    assert not build.is_static(Path(shutil.which('ls')))
-
-
-def test_initramfs_holds_init_busybox_and_every_test(tmp_path):
-    tests = tmp_path / 'tests'
-    tests.mkdir()
-    for name in build.PROGRAMS:
-        elf(tests, name, False)
-    arch = build.Arch('x86_64', 'x86', (), '', '', '', elf(tmp_path, 'busybox', False))
-    out = tmp_path / 'initramfs.cpio'
-    build.initramfs(arch, tests, out)
-    records = {r[0]: r for r in read_newc(out.read_bytes())}
-    assert records['init'][4] == (Path(build.__file__).parent / 'init.sh').read_bytes()
-    assert stat.S_IFMT(records['dev/console'][1]) == stat.S_IFCHR
-    for name in ['bin/busybox', 'tests/iommufd', 'tests/iommufd_fail_nth',
-                 'tests/vfio_dma_mapping_test', 'tests/vfio_map_test',
-                 'tests/iommufd_access_test']:
-        assert records[name][1] & 0o111, name
-
-
-def test_initramfs_refuses_a_missing_test(tmp_path):
-    arch = build.Arch('x86_64', 'x86', (), '', '', '', elf(tmp_path, 'busybox', False))
-    with pytest.raises(build.BuildError, match='was not built'):
-        build.initramfs(arch, tmp_path, tmp_path / 'out.cpio')
+    assert 'arch/arm64' not in script and script.count(' Image') == 1
 
 
 def test_build_refuses_a_directory_that_is_not_a_kernel_tree(tmp_path):
-    with pytest.raises(build.BuildError, match='not a kernel tree'):
+    with pytest.raises(guest.BuildError, match='not a kernel tree'):
         build.build(tmp_path, 'x86_64', tmp_path / 'log')
 
 
 def test_steps_build_only_the_wanted_kernel_programs():
-    arch, src, obj = build.ARCHES['x86_64'], Path('/m/src'), Path('/m/obj')
+    arch, src, obj = guest.ARCHES['x86_64'], Path('/m/src'), Path('/m/obj')
     lts = build.build_steps(arch, src, obj, '', ['iommufd', 'iommufd_fail_nth',
                                                  build.VFIO_TEST])
     assert not any('selftests/vfio' in l or build.VFIO_SELFTEST in l for l in lts)
@@ -191,25 +117,10 @@ def test_programs_are_the_tree_own_and_ours(tmp_path):
     assert build.programs(tmp_path) == build.PROGRAMS
 
 
-def test_initramfs_holds_only_the_wanted_programs(tmp_path):
-    tests = tmp_path / 'tests'
-    tests.mkdir()
-    wanted = ['iommufd', 'iommufd_fail_nth', build.VFIO_TEST]
-    for name in wanted:
-        elf(tests, name, False)
-    arch = build.Arch('x86_64', 'x86', (), '', '', '', elf(tmp_path, 'busybox', False))
-    out = tmp_path / 'initramfs.cpio'
-    build.initramfs(arch, tests, out, wanted)
-    names = {r[0] for r in read_newc(out.read_bytes())}
-    assert {f'tests/{n}' for n in wanted} <= names
-    assert f'tests/{build.VFIO_SELFTEST}' not in names
-
-
 @pytest.fixture
 def small_tree(tmp_path, monkeypatch):
     """A tree whose Kconfig defines A and B, fragments asking for A, B and
     C, and a configure step that writes the .config the test gives."""
-    from ci.boot import config
     tree = tmp_path / 'linux'
     (tree / 'lib').mkdir(parents=True)
     (tree / 'Makefile').write_text('VERSION = 1\n')
@@ -218,8 +129,9 @@ def small_tree(tmp_path, monkeypatch):
     frags.mkdir()
     (frags / 'common.config').write_text('CONFIG_A=y\nCONFIG_C=y\n')
     (frags / 'x86_64.config').write_text('# CONFIG_B is not set\n')
-    monkeypatch.setattr(config, 'FRAGMENT_DIR', frags)
-    monkeypatch.setattr(build, 'CACHE', tmp_path / 'cache')
+    monkeypatch.setattr(build, 'fragments', lambda arch: [frags / 'common.config',
+                                                          frags / 'x86_64.config'])
+    monkeypatch.setattr(guest, 'CACHE', tmp_path / 'cache')
     final = {}
 
     def run(self, steps, log):
@@ -227,30 +139,8 @@ def small_tree(tmp_path, monkeypatch):
         log.parent.mkdir(parents=True, exist_ok=True)
         log.touch()
         return ''
-    monkeypatch.setattr(build.Workspace, 'run', run)
+    monkeypatch.setattr(guest.Workspace, 'run', run)
     return tree, final
-
-
-def test_configure_logs_symbols_the_tree_lacks_and_requires_the_others(small_tree, tmp_path,
-                                                                      capsys):
-    tree, final = small_tree
-    final['text'] = 'CONFIG_A=y\n# CONFIG_B is not set\n'
-    log = tmp_path / 'out/config.log'
-    dotconfig = build.configure(tree, 'x86_64', log)
-    assert dotconfig.read_text() == final['text']
-    note = "ci.boot: x86_64: not in this tree's Kconfig, not required: CONFIG_C"
-    assert capsys.readouterr().out.splitlines() == [note]
-    assert log.read_text().splitlines() == [note]
-
-
-def test_configure_fails_when_a_symbol_the_tree_defines_does_not_take(small_tree, tmp_path):
-    tree, final = small_tree
-    final['text'] = 'CONFIG_B=y\n'
-    with pytest.raises(build.BuildError) as err:
-        build.configure(tree, 'x86_64', tmp_path / 'config.log')
-    assert 'CONFIG_A: requested y, got n' in str(err.value)
-    assert 'CONFIG_B: requested n, got y' in str(err.value)
-    assert 'CONFIG_C' not in str(err.value)
 
 
 def test_build_reports_kernel_programs_that_do_not_build(small_tree, tmp_path, monkeypatch):
@@ -261,9 +151,9 @@ def test_build_reports_kernel_programs_that_do_not_build(small_tree, tmp_path, m
         path = tree / 'tools/testing/selftests' / source
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text('int main(void) {}\n')
-    monkeypatch.setitem(build.ARCHES, 'x86_64', build.Arch(
+    monkeypatch.setitem(guest.ARCHES, 'x86_64', guest.Arch(
         'x86_64', 'x86', (), 'bzImage', 'bzImage', '', elf(tmp_path, 'busybox', False)))
-    configure_run = build.Workspace.run
+    configure_run = guest.Workspace.run
     made = [build.VFIO_SELFTEST, build.VFIO_TEST, build.IOMMUFD_ACCESS_TEST]
 
     def run(self, steps, log):
@@ -275,32 +165,35 @@ def test_build_reports_kernel_programs_that_do_not_build(small_tree, tmp_path, m
         for name in made:
             elf(tests, name, False)
         return PROGRAMS_LOG
-    monkeypatch.setattr(build.Workspace, 'run', run)
+    monkeypatch.setattr(guest.Workspace, 'run', run)
     built = build.build(tree, 'x86_64', tmp_path / 'build.log')
     first = "iommufd_utils.h:10:5: error: 'IOMMU_NEW_THING' undeclared (first use in this function)"
     assert built.unbuilt == {'iommufd': first, 'iommufd_fail_nth': first}
-    names = {r[0] for r in read_newc(built.initramfs.read_bytes())}
+    records = {r[0]: r for r in read_newc(built.initramfs.read_bytes())}
+    assert records['init'][4] == (build.HERE / 'init.sh').read_bytes()
+    assert 'lib/guest.sh' in records
+    names = set(records)
     assert f'tests/{build.VFIO_SELFTEST}' in names and f'tests/{build.VFIO_TEST}' in names
     assert 'tests/iommufd' not in names
     # ours has to build
     made.remove(build.VFIO_TEST)
-    with pytest.raises(build.BuildError, match='vfio_map_test is not a static'):
+    with pytest.raises(guest.BuildError, match='vfio_map_test was not built'):
         build.build(tree, 'x86_64', tmp_path / 'build.log')
 
 
 def test_arm64_test_programs_link_the_fetched_arm64_libraries():
     """-lcap and -luuid of the kernel's selftests come from Debian's arm64
     libcap-dev and uuid-dev, unpacked in the cache (no multiarch on the host)."""
-    arch = build.ARCHES['arm64']
+    arch = guest.ARCHES['arm64']
     steps = build.build_steps(arch, Path('/m/src'), Path('/m/obj'))
     iommu = next(l for l in steps if 'selftests/iommu' in l)
     vfio = next(l for l in steps if 'selftests/vfio' in l and 'make' in l)
     for package in ('libcap-dev', 'uuid-dev'):
-        root = build.CACHE / 'sysroot-arm64' / package
+        root = guest.CACHE / 'sysroot-arm64' / package
         for line in (iommu, vfio):
             assert f'-L{root}/usr/lib/aarch64-linux-gnu' in line
             assert f'-isystem {root}/usr/include' in line
     assert 'CROSS_COMPILE=aarch64-linux-gnu-' in iommu
     # the iommufd selftests get the kselftest timeout shim, VFIO's library cannot
     assert 'selftests_timeout_shim.h' in iommu and 'selftests_timeout_shim.h' not in vfio
-    assert build.ARCHES['x86_64'].user_flags() == ('', '')
+    assert guest.ARCHES['x86_64'].user_flags() == ('', '')

@@ -10,7 +10,7 @@ that length. The unmutated tree, booted the same way, is the control: it
 must pass, so that the failure is the mutation's.
 
 The copy lives at a fixed cache path, so its object directory is reused
-and a re-run recompiles only what changed (ci/boot/build.py)."""
+and a re-run recompiles only what changed (ci/guest/build.py)."""
 
 import json
 import re
@@ -24,7 +24,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / 'tests' / 'harness'))
 
-from ci.boot import build  # noqa: E402
+from ci.guest import build  # noqa: E402
 import mutations  # noqa: E402
 
 def copy_of(tree: Path, name: str, staging: Path) -> Path:

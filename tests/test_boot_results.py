@@ -9,6 +9,7 @@ import pytest
 
 from boot_tree import fixture, kernel_tree, lts_tree
 from ci.boot import results
+from ci.guest import protocol
 
 
 @pytest.fixture(scope='module')
@@ -45,22 +46,8 @@ def test_no_ktap_at_all_gives_no_suites(parser):
     assert results.kunit_suites(parser, '[    1.0] Run /init as init process\n') == []
 
 
-def test_sections_split_at_markers():
-    found = results.sections(fixture('results-sample.log'))
-    assert list(found) == ['kunit/io-pgtable-arm-test', 'kunit/amdv1_fmt_test',
-                           'iommufd', 'iommufd_access_test', 'vfio', 'iommufd_fail_nth',
-                           'dmesg']
-    assert (found['iommufd'].rc, found['iommufd'].seconds) == (0, 12.34)
-    assert found['iommufd'].lines[0] == 'TAP version 13'
-    assert found['iommufd'].lines[-1].startswith('# Totals:')
-    # its END never came: the next BEGIN closes nothing
-    assert found['iommufd_fail_nth'].rc is None
-    assert results.finished(fixture('results-sample.log'))
-    assert not results.finished('@@@ BEGIN iommufd\n')
-
-
 def test_tap_suites(parser):
-    found = results.sections(fixture('results-sample.log'))
+    found = protocol.sections(fixture('results-sample.log'))
     iommufd = results.tap_suite(parser, found['iommufd'])
     assert (iommufd.passed, iommufd.failed, iommufd.skipped) == (2, 0, 1)
     assert iommufd.seconds == 12.34 and iommufd.ok
@@ -76,13 +63,13 @@ def test_tap_suites(parser):
 
 
 def test_tap_suite_with_no_tap_output(parser):
-    section = results.Section('vfio', ['Bail out! /dev/vfio/vfio: No such file'], 1, 0.1)
+    section = protocol.Section('vfio', ['Bail out! /dev/vfio/vfio: No such file'], 1, 0.1)
     suite = results.tap_suite(parser, section)
     assert not suite.ok and suite.passed == 0
 
 
 def test_exit_code_4_is_kselftest_skip_not_an_error(parser):
-    section = results.Section('x', ['TAP version 13', '1..1', 'ok 1 a # SKIP no device'], 4, 1.0)
+    section = protocol.Section('x', ['TAP version 13', '1..1', 'ok 1 a # SKIP no device'], 4, 1.0)
     suite = results.tap_suite(parser, section)
     assert suite.errors == [] and suite.skipped == 1
     assert not suite.ok   # but nothing passed, so it does not count as a pass
@@ -96,13 +83,13 @@ def test_v7s_selftest_line():
 
 
 def test_kunit_suites_from_their_debugfs_results(parser):
-    found = results.sections(fixture('results-sample.log'))
+    found = protocol.sections(fixture('results-sample.log'))
     lpae = results.kunit_section_suite(parser, found['kunit/io-pgtable-arm-test'])
     assert (lpae.name, lpae.passed, lpae.failed, lpae.seconds) == \
         ('io-pgtable-arm-test', 1, 0, 2.5) and lpae.ok
     amdv1 = results.kunit_section_suite(parser, found['kunit/amdv1_fmt_test'])
     assert (amdv1.passed, amdv1.failed, amdv1.failures) == (1, 1, ['test_bitops'])
-    empty = results.kunit_section_suite(parser, results.Section('kunit/x', [], 0, 0.1))
+    empty = results.kunit_section_suite(parser, protocol.Section('kunit/x', [], 0, 0.1))
     assert empty.errors and not empty.ok
 
 
@@ -177,9 +164,10 @@ def test_a_6_12_parser_takes_the_lines_alone_and_stays_quiet():
 import sys
 from pathlib import Path
 from ci.boot import results
+from ci.guest import protocol
 parser = results.load_parser(Path(sys.argv[1]))
 assert not hasattr(parser, 'Printer')
-section = results.sections(sys.argv[2])['iommufd_access_test']
+section = protocol.sections(sys.argv[2])['iommufd_access_test']
 suite = results.tap_suite(parser, section)
 print(suite.name, suite.passed, suite.failed, suite.failures)
 '''

@@ -7,7 +7,8 @@ import subprocess
 import pytest
 
 from boot_tree import fixture, kernel_tree
-from ci.boot import build, qemu, results, run, suites
+from ci.boot import build, results, run, suites
+from ci.guest import qemu
 from test_boot_results import LPAE_FAIL, LPAE_PASS
 
 # What a 7.2-like tree has (KUnit, generic_pt, the VFIO selftests), and a
@@ -137,7 +138,7 @@ def test_the_same_boot_judged_for_a_tree_with_the_vfio_selftests_misses_them(par
 
 
 def test_base_given_as_a_commit_is_exported_without_touching_the_repo(tmp_path, monkeypatch):
-    monkeypatch.setattr(build, 'CACHE', tmp_path / 'cache')
+    monkeypatch.setattr(run.guest_build, 'CACHE', tmp_path / 'cache')
     repo = tmp_path / 'repo'
     repo.mkdir()
     git = ['git', '-C', str(repo), '-c', 'user.name=t', '-c', 'user.email=t@t']
@@ -176,16 +177,16 @@ def boot_all_lts(tmp_path, monkeypatch, parser, unbuilt, test=None):
     from test_boot_suites import SELFTEST_TREE, write
     tree = write(tmp_path / 'lts', SELFTEST_TREE)
     monkeypatch.setattr(build, 'build', lambda tree, arch, log: build.Built(
-        tmp_path / 'bzImage', tmp_path / 'initramfs', tmp_path, 1.0, 1.0, log, unbuilt))
+        tree, tmp_path / 'bzImage', tmp_path / 'initramfs', tmp_path, 1.0, 1.0, log, unbuilt))
     monkeypatch.setattr(run.results, 'load_parser', lambda tree: parser)
     booted = []
 
-    def boot(machine, image, initramfs, logs, timeout, test_timeout, accel):
+    def boot(machine, image, initramfs, params, logs, timeout, accel):
         booted.append(machine)
         logs.mkdir(parents=True, exist_ok=True)
-        return qemu.Run(qemu.command(machine, image, initramfs, logs / 'c', logs / 'r',
-                                     test_timeout, accel),
-                        LPAE_PASS, RESULTS_LTS, 10.0, False, 0)
+        command = qemu.command(machine, image, initramfs, params, logs / 'c', logs / 'r', accel)
+        (logs / 'command').write_text(' '.join(command) + '\n')
+        return qemu.Run(command, LPAE_PASS, RESULTS_LTS, 10.0, False, 0)
     monkeypatch.setattr(qemu, 'boot', boot)
     args = argparse.Namespace(timeout=1, test_timeout=1, accel='tcg', test=test)
     boots, _ = run.boot_all(tree, 'x86_64', ['intel-iommu'], tmp_path / 'out', '', args)

@@ -67,7 +67,7 @@ def test_two_trees_of_one_name_get_their_own_check_worktree(tmp_path):
 
 
 CACHES = ('from generator import debian; from ci.check import arches; '
-          'from ci.boot import build; '
+          'from ci.guest import build; '
           'print(debian.cache_dir(), arches.CACHE, build.CACHE.parent, sep="\\n")')
 
 

@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 
 from ci.boot import scan
+from ci.guest import protocol
+from ci.guest.build import BuildError, Built
 from generator import seriesfile
 
 from . import guest, kernel, report, results, tool
@@ -99,8 +101,8 @@ def pinning_notes(e2e: dict) -> list[str]:
     return notes
 
 
-def boot_once(label: str, n: int, built: kernel.Built, params: guest.Params, out: Path,
-              args, log) -> tuple[dict[str, tuple[str, int]], dict]:
+def boot_once(label: str, n: int, built: Built, params: guest.Params, out: Path,
+              args, log) -> tuple[dict[str, protocol.Section], dict]:
     log(f'ci.bench: booting the {label} kernel, round {n + 1}, under {args.accel}')
     load = os.getloadavg()[0]
     run = guest.boot(built.image, built.initramfs, params,
@@ -108,9 +110,9 @@ def boot_once(label: str, n: int, built: kernel.Built, params: guest.Params, out
     found = results.sections(run.results)
     status = {'label': label, 'round': n + 1, 'tree': str(built.tree), 'accel': args.accel,
               'seconds': run.seconds, 'load': round(load, 1), 'timed_out': run.timed_out,
-              'exit_code': run.exit_code, 'finished': '@@@ DONE' in run.results,
-              'sections': {name: rc for name, (_, rc) in found.items()},
-              'env': found.get('env', ('', 0))[0].strip().splitlines()}
+              'exit_code': run.exit_code, 'finished': protocol.finished(run.results),
+              'sections': {name: s.rc for name, s in found.items()},
+              'env': found['env'].text.strip().splitlines() if 'env' in found else []}
     log(f'ci.bench: {label} round {n + 1}: {status["sections"]} in {run.seconds:.0f} s')
     return found, status
 
@@ -156,8 +158,8 @@ def died_before_the_benchmark(status: dict, console: str) -> str | None:
     return 'timed out' if status['timed_out'] else f'exit code {status["exit_code"]}'
 
 
-def boot_round(label: str, n: int, built: kernel.Built, params: guest.Params, out: Path,
-               args, log) -> tuple[dict[str, tuple[str, int]], dict]:
+def boot_round(label: str, n: int, built: Built, params: guest.Params, out: Path,
+               args, log) -> tuple[dict[str, protocol.Section], dict]:
     """One boot of a round, booted once more if it died before its first case.
 
     Such a death took no figure, so booting again biases nothing; it is not
@@ -188,7 +190,7 @@ def kernel_sections(args, series: dict, out: Path, data: dict, failures: list[st
         if not status['finished']:
             failures.append(f'the {status["label"]} guest, round {status["round"]}, '
                             f'did not finish')
-    text = lambda label, name: [f.get(name, ('', 0))[0] for f in found[label]]
+    text = lambda label, name: [f[name].text if name in f else '' for f in found[label]]
     if 'walks' in args.sections:
         runs = {label: [results.parse_kmod(t) for t in text(label, 'kmod')]
                 for label in LABELS}
@@ -291,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     elif not args.smoke and {'walks', 'e2e'} & set(args.sections):
         try:
             kernel_sections(args, series, out, data, failures, log)
-        except kernel.BuildError as err:
+        except BuildError as err:
             print(f'ci.bench: {err}', file=sys.stderr)
             return 2
 

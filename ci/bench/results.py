@@ -10,10 +10,10 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
+from ci.guest import protocol
+
 from . import spread
 
-SECTION = re.compile(r'^@@@ BEGIN (\S+)\s*$(.*?)^@@@ END \1 rc=(-?\d+)\s*$',
-                     re.M | re.S)
 _FIELD = re.compile(r'(\w+)=(\S+)')
 
 
@@ -65,9 +65,10 @@ class KmodRun:
     done: bool = False
 
 
-def sections(text: str) -> dict[str, tuple[str, int]]:
-    """Section name -> (body, exit code) of the guest's results port."""
-    return {m.group(1): (m.group(2), int(m.group(3))) for m in SECTION.finditer(text)}
+def sections(text: str) -> dict[str, protocol.Section]:
+    """The sections of the guest's results port that ended: one the guest
+    died in measured nothing that counts."""
+    return {name: s for name, s in protocol.sections(text).items() if s.rc is not None}
 
 
 def fields(line: str) -> dict[str, str]:

@@ -8,30 +8,23 @@ and report the in-kernel and user-space IOMMU test suites per boot.
                        --out <dir>
     python3 -m ci.boot --tree <kernel tree> --arch <arch> --config-only --out <dir>
 
-Steps (modules):
- - config.py: defconfig (+ kvm_guest.config on x86_64) + common.config +
-   <arch>.config, then every requested symbol that the tree's Kconfig
-   defines is checked in the final .config (the others are logged: one
-   fragment serves 7.2 and 6.12);
+The harness is ci/guest's; ci/boot gives it data and judges the boots:
+ - build.py: ci/boot's fragments (common.config + <arch>.config, on the
+   arch's defconfig, kvm_guest.config on x86_64), the test programs after
+   the kernel: the kernel's iommufd (and VFIO) selftests and ours
+   (vfio_map_test.c, iommufd_access_test.c), static, in /tests of the
+   initramfs with init.sh. A kernel test program that does not build
+   against the tree's own headers (Debian's 6.12 ships iommufd selftests
+   written for 6.16's uapi) is a failed suite of every boot that would
+   run it, with its first error;
  - suites.py: what the tree has, and so what each boot must report: the
    KUnit suites (io-pgtable, generic_pt), the io-pgtable boot selftests
-   (v7s; LPAE where it is not KUnit yet) and the kernel's test programs
-   (the iommufd selftests; the VFIO one where the tree has it);
- - build.py: out-of-tree build in ~/.cache/iova-to-phys-length/boot/<arch>
-   (CI_BOOT_CACHE), ccache, nice, -j2 (CI_BOOT_JOBS); uapi headers; the
-   kernel's iommufd (and VFIO) selftests and ours (vfio_map_test.c,
-   iommufd_access_test.c), static; a
-   newc initramfs (cpio.py) with Debian's busybox-static and init.sh. A
-   kernel test program that does not build against the tree's own headers
-   (Debian's 6.12.117 ships iommufd selftests written for 6.16's uapi) is
-   a failed suite of every boot that would run it, with its first error;
- - qemu.py: the machines and one boot (TCG by default); the guest init
-   (init.sh) runs the KUnit suites through debugfs on the IOMMU-less
-   "kunit" machine and the user-space tests on the IOMMU machines (the
-   VFIO tests on all three x86 IOMMUs: amd-iommu and virtio-iommu, which
-   remap no interrupts, boot with allow_unsafe_interrupts), and
-   writes their TAP to a virtio console port; the kernel console goes to a
-   file;
+   (v7s; LPAE where it is not KUnit yet) and the kernel's test programs;
+ - run.py: the machines of the arch (ci/guest/qemu.py), booted with the
+   test guest's kernel parameters; init.sh runs the KUnit suites through
+   debugfs on the IOMMU-less "kunit" machines and the user-space tests on
+   the IOMMU machines (the VFIO tests on every IOMMU; those without
+   interrupt remapping boot with allow_unsafe_interrupts);
  - results.py: KTAP and kselftest TAP parsed with the tree's kunit_parser,
    the one-line results of the io-pgtable boot selftests;
  - scan.py: WARN, BUG, KASAN, lockdep, IOMMU fault reports on the console;

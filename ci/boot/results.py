@@ -5,8 +5,8 @@ Two channels come back from the guest:
    and the results of the io-pgtable boot selftests (v7s; LPAE in trees
    where it is not a KUnit suite yet, such as 6.12);
  - the results port, on which the guest init writes each user-space test
-   program's kselftest TAP between "@@@ BEGIN <name>" and
-   "@@@ END <name> rc=<exit code> seconds=<run time>" markers.
+   program's kselftest TAP and each KUnit suite's KTAP in a section of
+   ci/guest's protocol (protocol.py).
 
 Both kinds of TAP are parsed by the kernel's own
 tools/testing/kunit/kunit_parser.py, loaded from the tree under test.
@@ -21,11 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
+from ci.guest.protocol import Section
+
 from .scan import strip_prefix
 
-BEGIN = re.compile(r'^@@@ BEGIN (\S+)$')
-END = re.compile(r'^@@@ END (\S+) rc=(-?\d+) seconds=([0-9.]+)$')
-DONE = '@@@ DONE'
 TIMESTAMP = re.compile(r'^\s*\[\s*(\d+\.\d+)\]')
 
 V7S_OK = 'arm-v7s io-pgtable: self test ok'
@@ -57,14 +56,6 @@ class Suite:
         return not self.failed and not self.errors and self.passed > 0
 
 
-@dataclass
-class Section:
-    name: str
-    lines: list[str]
-    rc: int | None = None       # None: the END marker never came
-    seconds: float | None = None
-
-
 def load_parser(tree: Path) -> ModuleType:
     """kunit_parser from the kernel tree (it imports kunit_printer beside it)."""
     kunit_dir = str(Path(tree) / 'tools' / 'testing' / 'kunit')
@@ -82,31 +73,6 @@ def parse(parser: ModuleType, lines: list[str]):
     printer = sys.modules['kunit_printer']
     parser.stdout = printer.Printer(io.StringIO())
     return parser.parse_run_tests(lines)
-
-
-def sections(results_log: str) -> dict[str, Section]:
-    """Split the results port output at the BEGIN/END markers."""
-    found: dict[str, Section] = {}
-    current: Section | None = None
-    for line in results_log.splitlines():
-        line = line.rstrip('\r')
-        begin = BEGIN.match(line)
-        end = END.match(line)
-        if begin:
-            current = Section(begin.group(1), [])
-            found[current.name] = current
-        elif end and current and end.group(1) == current.name:
-            current.rc = int(end.group(2))
-            current.seconds = float(end.group(3))
-            current = None
-        elif current:
-            current.lines.append(line)
-    return found
-
-
-def finished(results_log: str) -> bool:
-    """The guest init got to its last step."""
-    return any(l.rstrip('\r') == DONE for l in results_log.splitlines())
 
 
 def failed_cases(parser: ModuleType, test, prefix: str = '') -> list[str]:

@@ -11,7 +11,23 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import build, config, qemu, report, results, scan, suites
+from ci import kconfig
+from ci.guest import build as guest_build
+from ci.guest import protocol, qemu
+
+from . import build, report, results, scan, suites
+
+# Huge pages: the iommufd dirty-tracking selftests map up to 128M of 2M
+# pages, the VFIO tests 8M of 2M pages and one 1G page at a time.
+HUGEPAGES = 'hugepagesz=2M hugepages=128 hugepagesz=1G hugepages=1'
+
+
+def kernel_params(machine: qemu.Machine, test_timeout: int) -> list[str]:
+    """The test guest's kernel parameters: strict invalidation, huge pages,
+    and the tests its init runs (init.sh), KUnit among them."""
+    return ['iommu.strict=1', HUGEPAGES, 'kunit.autorun=0',
+            f'citests={",".join(machine.tests)}', f'citimeout={test_timeout}']
+
 
 def required_suites(machine: qemu.Machine, expect: suites.Expected) -> list[str]:
     """What a boot of the machine must report for a tree with these tests:
@@ -28,7 +44,7 @@ def evaluate(machine: qemu.Machine, tree: str, run: qemu.Run, parser,
     counts as a failed suite."""
     unbuilt = unbuilt or {}
     boot = report.Boot(machine.arch, machine.name, tree, seconds=run.seconds)
-    found = results.sections(run.results)
+    found = protocol.sections(run.results)
     boot.suites = [results.kunit_section_suite(parser, section)
                    for name, section in found.items()
                    if name.startswith(results.KUNIT_SECTION)]
@@ -48,7 +64,7 @@ def evaluate(machine: qemu.Machine, tree: str, run: qemu.Run, parser,
         boot.errors.append(f'timed out after {run.seconds:.0f} s')
     elif run.exit_code:
         boot.errors.append(f'qemu exit code {run.exit_code}')
-    if not results.finished(run.results):
+    if not protocol.finished(run.results):
         boot.errors.append('guest init did not finish (no "@@@ DONE")')
     return boot
 
@@ -59,7 +75,7 @@ def export_commit(tree: Path, commit: str) -> Path:
     rev = subprocess.run(['git', '-C', str(tree), 'rev-parse', '--verify',
                   commit + '^{commit}'], check=True, capture_output=True,
                  text=True).stdout.strip()
-    dest = build.CACHE / 'src' / rev[:12]
+    dest = guest_build.CACHE / 'src' / rev[:12]
     if not (dest / 'Makefile').exists():
         dest.mkdir(parents=True, exist_ok=True)
         archive = subprocess.Popen(['git', '-C', str(tree), 'archive', rev],
@@ -67,7 +83,7 @@ def export_commit(tree: Path, commit: str) -> Path:
         subprocess.run(['tar', '-x', '-C', str(dest)], stdin=archive.stdout,
                    check=True)
         if archive.wait():
-            raise build.BuildError(f'git archive {rev} failed')
+            raise guest_build.BuildError(f'git archive {rev} failed')
     return dest
 
 
@@ -78,9 +94,9 @@ def resolve_base(tree: Path, base: str) -> Path:
 
 
 def boot_all(tree: Path, arch: str, machines: list[str], out: Path, tag: str,
-         args) -> tuple[dict[str, report.Boot], build.Built]:
-    expect = suites.expected(
-        tree, config.requested(arch).get('IOMMU_PT_KUNIT_TEST', 'n') != 'n')
+         args) -> tuple[dict[str, report.Boot], guest_build.Built]:
+    expect = suites.expected(tree, kconfig.requested(build.fragments(arch)).get(
+        'CONFIG_IOMMU_PT_KUNIT_TEST', 'n') != 'n')
     print(f'ci.boot: {tree} has the KUnit suites {", ".join(expect.kunit) or "(none)"}; '
           f'the boot selftests {", ".join(expect.selftests) or "(none)"}; '
           f'the test programs {", ".join(expect.programs) or "(none)"}', flush=True)
@@ -101,16 +117,16 @@ def boot_all(tree: Path, arch: str, machines: list[str], out: Path, tag: str,
                                                        if t not in built.unbuilt])
         logs = out / 'logs' / f'{arch}-{name}{tag}'
         print(f'ci.boot: booting {name}{tag}', flush=True)
-        run = qemu.boot(runnable, built.image, built.initramfs, logs,
-                        args.timeout, args.test_timeout, args.accel)
-        (logs / 'command').write_text(' '.join(run.command) + '\n')
+        run = qemu.boot(runnable, built.image, built.initramfs,
+                        kernel_params(runnable, args.test_timeout), logs,
+                        args.timeout, args.accel)
         boots[name] = evaluate(machine, str(tree), run, parser, expect, built.unbuilt)
         print(f'ci.boot: {name}{tag}: {"PASS" if boots[name].ok else "FAIL"}'
               f' in {run.seconds:.0f} s', flush=True)
     return boots, built
 
 
-def build_figures(built: build.Built) -> dict:
+def build_figures(built: guest_build.Built) -> dict:
     return {'kernel_wall_seconds': round(built.kernel_seconds, 1),
             'kernel_cpu_seconds': built.kernel_cpu_seconds,
             'obj': str(built.obj), 'log': str(built.log)}
@@ -119,7 +135,7 @@ def build_figures(built: build.Built) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog='python3 -m ci.boot', description=__doc__)
     ap.add_argument('--tree', required=True, type=Path, help='kernel source tree to test')
-    ap.add_argument('--arch', default='x86_64', choices=sorted(build.ARCHES))
+    ap.add_argument('--arch', default='x86_64', choices=sorted(guest_build.ARCHES))
     ap.add_argument('--machine', action='append', choices=sorted(qemu.MACHINES),
             help='machine to boot (repeatable; default: all of the arch)')
     ap.add_argument('--base', help='base tree, or a commit of --tree, for the before column')
@@ -145,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             dotconfig = build.configure(args.tree, args.arch,
                                         args.out / 'logs' / f'config-{args.arch}.log')
-        except build.BuildError as err:
+        except guest_build.BuildError as err:
             print(f'ci.boot: {err}', file=sys.stderr)
             return 2
         print(f'ci.boot: {dotconfig}: every requested symbol that the tree defines is set')
@@ -165,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             bases, base_built = boot_all(base_tree, args.arch, machines,
                              args.out, '-base', args)
             builds['base'] = build_figures(base_built)
-    except (build.BuildError, suites.LayoutError, subprocess.CalledProcessError) as err:
+    except (guest_build.BuildError, suites.LayoutError, subprocess.CalledProcessError) as err:
         print(f'ci.boot: {err}', file=sys.stderr)
         return 2
 

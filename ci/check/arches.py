@@ -26,6 +26,7 @@ import shlex
 import shutil
 import subprocess
 
+from ci import kconfig
 from generator import debian
 
 CONFIGS = pathlib.Path(__file__).resolve().parent / 'configs'
@@ -87,43 +88,6 @@ def make_args(arch: Arch, srctree: pathlib.Path, build: pathlib.Path, env: dict,
     return args
 
 
-def fragment_lines(text: str) -> dict[str, str]:
-    """CONFIG_X -> 'y'/'m'/'n'/value for each setting of a fragment (last one wins)."""
-    want = {}
-    for line in text.splitlines():
-        m = re.match(r'^(CONFIG_\w+)=(.*)$', line.strip())
-        if m:
-            want[m.group(1)] = m.group(2)
-            continue
-        m = re.match(r'^# (CONFIG_\w+) is not set$', line.strip())
-        if m:
-            want[m.group(1)] = 'n'
-    return want
-
-
-def optional_symbols(text: str) -> set[str]:
-    """Symbols a fragment marks "# optional: CONFIG_X (why)": requested, but
-    a tree whose Kconfig cannot select them on this arch is not an error
-    (6.12's MTK_IOMMU_V1 "depends on ARM"); changed-line coverage still
-    fails if no arch compiles what the series changes there."""
-    return set(re.findall(r'^# optional: (CONFIG_\w+)', text, re.M))
-
-
-def config_values(text: str) -> dict[str, str]:
-    return fragment_lines(text)
-
-
-def missing_settings(want: dict[str, str], final: dict[str, str]) -> list[str]:
-    """The requested settings the final .config does not have ('n' = unset or absent)."""
-    bad = []
-    for sym, value in want.items():
-        got = final.get(sym, 'n')
-        if got != value:
-            has = f'{sym}={got}' if got != 'n' else 'it unset'
-            bad.append(f'{sym}={value} requested, .config has {has}')
-    return bad
-
-
 class ConfigError(Exception):
     pass
 
@@ -132,22 +96,12 @@ def build_dir(arch: Arch, srctree: pathlib.Path) -> pathlib.Path:
     return CACHE / 'check' / 'build' / srctree.name / arch.name
 
 
-def kconfig_symbols(srctree: pathlib.Path) -> set[str]:
-    """CONFIG_ names that some Kconfig file of the tree defines."""
-    names = set()
-    for path in srctree.rglob('Kconfig*'):
-        if path.is_file():
-            names.update('CONFIG_' + m for m in re.findall(
-                r'^\s*(?:menu)?config\s+(\w+)', path.read_text(errors='replace'), re.M))
-    return names
-
-
 @functools.lru_cache(maxsize=None)
 def _symbols_at(srctree: pathlib.Path, base_commit: str) -> frozenset[str]:
-    """kconfig_symbols() of srctree checked out at base_commit (the key
+    """kconfig.symbols() of srctree checked out at base_commit (the key
     only): setup() of each arch runs at the base, and one walk of the
     tree's Kconfig files serves all six."""
-    return frozenset(kconfig_symbols(srctree))
+    return frozenset(kconfig.symbols(srctree))
 
 
 def setup(arch: Arch, srctree: pathlib.Path, base_commit: str, env: dict, log,
@@ -158,14 +112,10 @@ def setup(arch: Arch, srctree: pathlib.Path, base_commit: str, env: dict, log,
     """
     import time
     build = build_dir(arch, srctree)
-    want: dict[str, str] = {}
-    for frag in arch.fragments:
-        want.update(fragment_lines(frag.read_text()))
-    defined = _symbols_at(srctree, base_commit)
-    undefined = sorted(sym for sym in want if sym not in defined)
+    want, undefined = kconfig.defined_only(kconfig.requested(arch.fragments),
+                                           _symbols_at(srctree, base_commit))
     if undefined:
         log(f'{arch.name}: not in this tree\'s Kconfig, not required: {", ".join(undefined)}')
-        want = {sym: value for sym, value in want.items() if sym in defined}
     key = hashlib.sha256(json.dumps([arch.base, base_commit, compiler(arch, env),
                                      [f.read_text() for f in arch.fragments]]).encode()).hexdigest()
     stamp_path = build / STAMP
@@ -190,12 +140,12 @@ def setup(arch: Arch, srctree: pathlib.Path, base_commit: str, env: dict, log,
                 f.write(merged.read_text())
             _run(make + ['-s', 'olddefconfig'], build, 'config', env)
         done['configured'] = True
-    final = config_values((build / '.config').read_text())
-    optional = set().union(*(optional_symbols(f.read_text()) for f in arch.fragments))
-    soft = missing_settings({s: v for s, v in want.items() if s in optional}, final)
+    final = kconfig.parse((build / '.config').read_text())
+    optional = set().union(*(kconfig.optional(f.read_text()) for f in arch.fragments))
+    soft = kconfig.mismatches({s: v for s, v in want.items() if s in optional}, final)
     if soft:
         log(f'{arch.name}: optional, did not take: ' + '; '.join(soft))
-    bad = missing_settings({s: v for s, v in want.items() if s not in optional}, final)
+    bad = kconfig.mismatches({s: v for s, v in want.items() if s not in optional}, final)
     if bad:
         stamp_path.unlink(missing_ok=True)
         raise ConfigError(f'{arch.name}: the config fragments did not take: ' + '; '.join(bad))
@@ -220,5 +170,5 @@ def symbol_values(build: pathlib.Path, symbols: list[str]) -> dict[str, str]:
     config = build / '.config'
     if not config.exists():
         return {}
-    values = config_values(config.read_text())
+    values = kconfig.parse(config.read_text())
     return {s: values.get(s, 'n') for s in symbols}

@@ -1,4 +1,4 @@
-"""ci/boot/cpio.py: the newc archive, read back by the cpio tool when it
+"""ci/guest/cpio.py: the newc archive, read back by the cpio tool when it
 is installed and by a strict reader of the format here."""
 
 import shutil
@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from ci.boot import cpio
+from ci.guest import cpio
 
 
 def read_newc(data):

@@ -1,15 +1,20 @@
-"""ci/boot/qemu.py: the QEMU command line of each machine."""
+"""ci/guest/qemu.py: the QEMU command line of each machine, with the test
+guest's kernel parameters (ci/boot/run.py) and the benchmark's."""
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
-from ci.boot import qemu
+from ci.boot import run
+from ci.guest import qemu
 
 
 def cmd(name, accel='tcg'):
-    return qemu.command(qemu.MACHINES[name], Path('/k/bzImage'), Path('/k/ramfs'),
-                        Path('/o/console.log'), Path('/o/results.log'), 300, accel)
+    machine = qemu.MACHINES[name]
+    return qemu.command(machine, Path('/k/bzImage'), Path('/k/ramfs'),
+                        run.kernel_params(machine, 300),
+                        Path('/o/console.log'), Path('/o/results.log'), accel)
 
 
 def append(command):
@@ -82,3 +87,25 @@ def test_kunit_runs_from_init_and_only_on_the_machines_without_an_iommu():
     assert not any('iommu' in a for a in kunit if not a.startswith(('iommu.', 'console')))
     assert 'citests=kunit' in append(kunit)
     assert 'kunit' not in ' '.join(append(cmd('amd-iommu'))).replace('kunit.autorun', '')
+
+
+def test_the_harness_parameters_follow_the_machine_own_and_memory_is_the_callers():
+    machine = qemu.MACHINES['amd-iommu']
+    c = qemu.command(machine, Path('/k'), Path('/r'), ['a=1', 'b=2'], Path('/c'), Path('/r.log'),
+                     memory='5G')
+    assert append(c) == ['console=ttyS0', 'panic=-1'] + machine.cmdline.split() + ['a=1', 'b=2']
+    assert c[c.index('-m') + 1] == '5G'
+    assert c[c.index('-smp') + 1] == '2'
+
+
+def test_boot_runs_the_command_niced_and_keeps_it_with_the_logs(tmp_path):
+    """A machine whose QEMU is `true`: the boot ends at once with exit 0."""
+    machine = dataclasses.replace(qemu.MACHINES['kunit'], qemu=['true'])
+    (tmp_path / 'out').mkdir()
+    (tmp_path / 'out' / 'console.log').write_text('an earlier boot')
+    ran = qemu.boot(machine, Path('/k'), Path('/r'), ['x=1'], tmp_path / 'out', 30)
+    assert (ran.exit_code, ran.timed_out, ran.console, ran.results) == (0, False, '', '')
+    assert (tmp_path / 'out' / 'command').read_text() == ' '.join(ran.command) + '\n'
+    assert ran.command[0] == 'true' and 'x=1' in append(ran.command)
+    slow = dataclasses.replace(machine, qemu=['sh', '-c', 'sleep 5', 'sh'])
+    assert qemu.boot(slow, Path('/k'), Path('/r'), [], tmp_path / 'slow', 1).timed_out

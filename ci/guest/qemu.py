@@ -1,15 +1,18 @@
-"""The emulated machines and one boot of the test kernel on one of them."""
+"""The emulated machines, the QEMU command line and one boot of a guest.
+
+Every guest (ci/boot's test guests, ci/bench's benchmark guests) boots
+the same way: the machine's QEMU options and accelerator, 2 vCPUs, the
+kernel console to a file, the results port (the first virtio console,
+protocol.py) to another file, the edu PCI device for VFIO, and the kernel
+parameters of its harness after the machine's own.
+"""
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-# Huge pages: the iommufd dirty-tracking selftests map up to 128M of 2M
-# pages, the VFIO tests 8M of 2M pages and one 1G page at a time.
-HUGEPAGES = 'hugepagesz=2M hugepages=128 hugepagesz=1G hugepages=1'
 # The kernel's iommufd selftests, and ours (iommufd_access_test.c: reading
 # a mapping back through batch_from_domain, for trees whose own selftests
 # do not build)
@@ -104,50 +107,50 @@ class Run:
     exit_code: int | None
 
 
-def command(machine: Machine, image: Path, initramfs: Path,
-            console_log: Path, results_log: Path, test_timeout: int,
-            accel: str = 'tcg') -> list[str]:
-    append = ' '.join(filter(None, [
-        f'console={machine.console}', 'panic=-1',
-        'iommu.strict=1', machine.cmdline, HUGEPAGES,
-        # the guest init runs the suites (init.sh run_kunit)
-        'kunit.autorun=0',
-        f'citests={",".join(machine.tests)}', f'citimeout={test_timeout}']))
+def command(machine: Machine, image: Path, initramfs: Path, params: list[str],
+            console_log: Path, results_log: Path, accel: str = 'tcg',
+            memory: str = '4G') -> list[str]:
+    """The machine with the kernel, the initramfs and the harness' kernel
+    parameters (params) after the machine's own."""
+    append = ' '.join(filter(None, [f'console={machine.console}', 'panic=-1',
+                                    machine.cmdline] + params))
     return machine.qemu + ACCEL[machine.arch, accel] + machine.iommu + [
-        '-smp', '2', '-m', '4G', '-nographic', '-no-reboot',
+        '-smp', '2', '-m', memory, '-nographic', '-no-reboot',
         '-kernel', str(image), '-initrd', str(initramfs), '-append', append,
         '-serial', f'file:{console_log}', '-monitor', 'none',
         '-device', 'virtio-serial-pci',
         '-chardev', f'file,id=results,path={results_log}',
         '-device', 'virtconsole,chardev=results',
-        # the device the VFIO test binds to vfio-pci
+        # the device the VFIO tests bind to vfio-pci
         '-device', 'edu',
     ]
 
 
-def boot(machine: Machine, image: Path, initramfs: Path, out: Path,
-         timeout: int, test_timeout: int, accel: str = 'tcg') -> Run:
+def boot(machine: Machine, image: Path, initramfs: Path, params: list[str], out: Path,
+         timeout: int, accel: str = 'tcg', memory: str = '4G', nice: bool = True) -> Run:
     """Boot until the guest powers off, panics (-no-reboot turns the
-    panic=-1 reboot into an exit) or the timeout passes."""
+    panic=-1 reboot into an exit) or the timeout passes; the logs and the
+    command line go to out. nice=False for a guest whose wall-clock
+    figures are the point (the benchmark)."""
     out.mkdir(parents=True, exist_ok=True)
-    console_log = out / 'console.log'
-    results_log = out / 'results.log'
+    console_log, results_log = out / 'console.log', out / 'results.log'
     for log in (console_log, results_log):
         log.unlink(missing_ok=True)
-    cmd = command(machine, image, initramfs, console_log, results_log, test_timeout,
-                  accel)
+    cmd = command(machine, image, initramfs, params, console_log, results_log, accel, memory)
+    (out / 'command').write_text(' '.join(cmd) + '\n')
     started = time.monotonic()
     timed_out = False
     with open(out / 'qemu.log', 'w') as qemu_log:
-        proc = subprocess.Popen(['nice', '-n', '10'] + cmd, stdin=subprocess.DEVNULL,
-                    stdout=qemu_log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen((['nice', '-n', '10'] if nice else []) + cmd,
+                                stdin=subprocess.DEVNULL, stdout=qemu_log,
+                                stderr=subprocess.STDOUT)
         try:
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             timed_out = True
             proc.kill()
             proc.wait()
-    seconds = time.monotonic() - started
     read = lambda p: p.read_text(errors='replace') if p.exists() else ''
-    return Run(cmd, read(console_log), read(results_log), round(seconds, 1),
-           timed_out, None if timed_out else proc.returncode)
+    return Run(cmd, read(console_log), read(results_log),
+               round(time.monotonic() - started, 1), timed_out,
+               None if timed_out else proc.returncode)
