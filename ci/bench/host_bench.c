@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include "../guest/guest_time.h"
 
 typedef uint64_t u64;
 #define PHYS_ADDR_MAX (~(u64)0)
@@ -144,18 +144,10 @@ static u64 model_lookup_length(struct model *m, u64 iova, size_t *length)
 	return (e & E_ADDR & ~((1ULL << shift(l)) - 1)) | (iova & ((1ULL << shift(l)) - 1));
 }
 
-static u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 #define WALK_CTX struct model
 #define WALK_PAGE PAGE
 #define WALK_PHYS_ERR PHYS_ADDR_MAX
-#define WALK_NOW() now_ns()
+#define WALK_NOW() guest_now_ns()
 #include "walk_bench.h"
 
 DEFINE_WALK_OLD(model, model_lookup)

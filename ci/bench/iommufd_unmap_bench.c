@@ -24,10 +24,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/iommufd.h>
 #include "iommufd_test.h"
+#include "../guest/guest_time.h"
 
 #ifndef MAP_HUGE_SHIFT
 #define MAP_HUGE_SHIFT 26
@@ -39,14 +39,6 @@
 
 static int fd;
 static int failures;
-
-static unsigned long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static void bail_out(const char *what)
 {
@@ -116,14 +108,14 @@ static void run(const char *domain, const char *backing, __u32 ioas_id,
 	int i;
 
 	for (i = 0; i < reps; i++) {
-		t0 = now_ns();
+		t0 = guest_now_ns();
 		if (ioctl(fd, IOMMU_IOAS_MAP, &map)) {
 			printf("bench iommufd domain=%s backing=%s error=map:%s\n",
 			       domain, backing, strerror(errno));
 			failures++;
 			return;
 		}
-		t1 = now_ns();
+		t1 = guest_now_ns();
 		unmap.iova = IOVA_BASE;
 		unmap.length = size;
 		if (ioctl(fd, IOMMU_IOAS_UNMAP, &unmap)) {
@@ -132,7 +124,7 @@ static void run(const char *domain, const char *backing, __u32 ioas_id,
 			failures++;
 			return;
 		}
-		t2 = now_ns();
+		t2 = guest_now_ns();
 		if (unmap.length != size) {
 			printf("bench iommufd domain=%s backing=%s error=unmapped_%llu_of_%zu\n",
 			       domain, backing, (unsigned long long)unmap.length, size);

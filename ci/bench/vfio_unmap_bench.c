@@ -19,17 +19,13 @@
  * Exit code 0 when every repetition mapped and unmapped the whole size.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
 #include <linux/vfio.h>
+#include "../guest/guest_time.h"
+#include "../guest/guest_vfio.h"
 
 #ifndef MAP_HUGE_SHIFT
 #define MAP_HUGE_SHIFT 26
@@ -52,16 +48,8 @@ static const struct backing backings[] = {
 	{ "4K", 0, 1 },
 };
 
-static int container;
+static struct guest_vfio vfio;
 static int failures;
-
-static unsigned long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static void bail_out(const char *what)
 {
@@ -71,16 +59,8 @@ static void bail_out(const char *what)
 
 static void run_backing(const struct backing *b, size_t size, int reps)
 {
-	struct vfio_iommu_type1_dma_map map = {
-		.argsz = sizeof(map),
-		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
-		.iova = IOVA_BASE,
-		.size = size,
-	};
-	struct vfio_iommu_type1_dma_unmap unmap = {
-		.argsz = sizeof(unmap),
-	};
 	unsigned long long t0, t1, t2;
+	long long unmapped;
 	char *buf;
 	int i;
 
@@ -95,30 +75,27 @@ static void run_backing(const struct backing *b, size_t size, int reps)
 		printf("# MADV_NOHUGEPAGE: %s (without THP only 4K pages back it anyway)\n",
 		       strerror(errno));
 	memset(buf, 0x5a, size);
-	map.vaddr = (uintptr_t)buf;
 
 	for (i = 0; i < reps; i++) {
-		t0 = now_ns();
-		if (ioctl(container, VFIO_IOMMU_MAP_DMA, &map)) {
+		t0 = guest_now_ns();
+		if (guest_vfio_map(vfio.container, buf, IOVA_BASE, size)) {
 			printf("bench vfio backing=%s error=map:%s\n", b->name,
 			       strerror(errno));
 			failures++;
 			break;
 		}
-		t1 = now_ns();
-		unmap.iova = IOVA_BASE;
-		unmap.size = size;
-		unmap.flags = 0;
-		if (ioctl(container, VFIO_IOMMU_UNMAP_DMA, &unmap)) {
+		t1 = guest_now_ns();
+		unmapped = guest_vfio_unmap(vfio.container, IOVA_BASE, size, 0);
+		if (unmapped < 0) {
 			printf("bench vfio backing=%s error=unmap:%s\n", b->name,
 			       strerror(errno));
 			failures++;
 			break;
 		}
-		t2 = now_ns();
-		if (unmap.size != size) {
+		t2 = guest_now_ns();
+		if ((unsigned long long)unmapped != size) {
 			printf("bench vfio backing=%s error=unmapped_%llu_of_%zu\n",
-			       b->name, (unsigned long long)unmap.size, size);
+			       b->name, (unsigned long long)unmapped, size);
 			failures++;
 			break;
 		}
@@ -131,11 +108,9 @@ static void run_backing(const struct backing *b, size_t size, int reps)
 
 int main(int argc, char **argv)
 {
-	struct vfio_group_status status = { .argsz = sizeof(status) };
-	char path[PATH_MAX], link[PATH_MAX];
-	int group, device, reps;
+	const char *failed;
 	size_t size, i;
-	ssize_t len;
+	int reps;
 
 	if (argc != 4) {
 		fprintf(stderr, "usage: %s <pci address> <size MiB> <repetitions>\n",
@@ -145,41 +120,16 @@ int main(int argc, char **argv)
 	size = strtoull(argv[2], NULL, 0) << 20;
 	reps = atoi(argv[3]);
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", argv[1]);
-	len = readlink(path, link, sizeof(link) - 1);
-	if (len < 0)
-		bail_out(path);
-	link[len] = 0;
-	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
-
-	container = open("/dev/vfio/vfio", O_RDWR);
-	if (container < 0)
-		bail_out("/dev/vfio/vfio");
-	if (!ioctl(container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU))
-		bail_out("no_VFIO_TYPE1v2_IOMMU");
-	group = open(path, O_RDWR);
-	if (group < 0)
-		bail_out(path);
-	if (ioctl(group, VFIO_GROUP_GET_STATUS, &status))
-		bail_out("VFIO_GROUP_GET_STATUS");
-	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-		errno = EBUSY;
-		bail_out("group_not_viable");
-	}
-	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container))
-		bail_out("VFIO_GROUP_SET_CONTAINER");
-	if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		bail_out("VFIO_SET_IOMMU");
-	device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, argv[1]);
-	if (device < 0)
-		bail_out("VFIO_GROUP_GET_DEVICE_FD");
+	failed = guest_vfio_container(&vfio, argv[1], "no_VFIO_TYPE1v2_IOMMU");
+	if (!failed)
+		failed = guest_vfio_device(&vfio, argv[1], "group_not_viable");
+	if (failed)
+		bail_out(failed);
 
 	for (i = 0; i < sizeof(backings) / sizeof(backings[0]); i++)
 		run_backing(&backings[i], size, reps);
 
-	close(device);
-	close(group);
-	close(container);
+	guest_vfio_close(&vfio);
 	printf("bench vfio done failures=%d\n", failures);
 	return failures ? 1 : 0;
 }

@@ -28,7 +28,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +37,7 @@
 #include <unistd.h>
 #include <linux/iommufd.h>
 #include "iommufd_test.h"
+#include "../guest/guest_tap.h"
 
 #ifndef MAP_HUGE_SHIFT
 #define MAP_HUGE_SHIFT 26
@@ -63,25 +63,6 @@ static const struct backing backings[] = {
 #define CASES_PER_BACKING 4
 
 static int iommufd;
-static int test_number;
-static int failures;
-
-static void result(int ok, const char *name, const char *what, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d %s.%s", ok ? "ok" : "not ok", ++test_number, name, what);
-	if (fmt) {
-		printf(" # ");
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-	}
-	printf("\n");
-	fflush(stdout);
-	if (!ok)
-		failures++;
-}
 
 static int test_cmd(struct iommu_test_cmd *cmd, __u32 op, __u32 id)
 {
@@ -125,7 +106,7 @@ static void run_backing(const struct backing *b)
 	back = malloc(b->size);
 	if (buf == MAP_FAILED || !back) {
 		for (i = 0; i < CASES_PER_BACKING; i++)
-			result(0, b->name, "setup", "buffer: %s", strerror(errno));
+			tap_result(0, b->name, "setup", "buffer: %s", strerror(errno));
 		return;
 	}
 	/* every byte differs from its neighbours and every page from the next */
@@ -135,7 +116,7 @@ static void run_backing(const struct backing *b)
 	if (ioctl(iommufd, IOMMU_IOAS_ALLOC, &alloc) ||
 	    test_cmd(&mock, IOMMU_TEST_OP_MOCK_DOMAIN, alloc.out_ioas_id)) {
 		for (i = 0; i < CASES_PER_BACKING; i++)
-			result(0, b->name, "setup", "ioas/mock domain: %s", strerror(errno));
+			tap_result(0, b->name, "setup", "ioas/mock domain: %s", strerror(errno));
 		goto out_free;
 	}
 	map.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
@@ -149,43 +130,43 @@ static void run_backing(const struct backing *b)
 	if (ioctl(iommufd, IOMMU_IOAS_MAP, &map) ||
 	    test_cmd(&access, IOMMU_TEST_OP_CREATE_ACCESS, alloc.out_ioas_id)) {
 		for (i = 0; i < CASES_PER_BACKING; i++)
-			result(0, b->name, "setup", "map/access: %s", strerror(errno));
+			tap_result(0, b->name, "setup", "map/access: %s", strerror(errno));
 		goto out_ioas;
 	}
 	access_fd = access.create_access.out_access_fd;
 
 	memset(back, 0, b->size);
 	if (access_read(access_fd, IOVA, back, b->size))
-		result(0, b->name, "read-all", "ACCESS_RW: %s", strerror(errno));
+		tap_result(0, b->name, "read-all", "ACCESS_RW: %s", strerror(errno));
 	else if (memcmp(back, buf, b->size)) {
 		for (i = 0; buf[i] == back[i]; i++)
 			;
-		result(0, b->name, "read-all", "first wrong byte at iova 0x%lx",
-		       (unsigned long)(IOVA + i));
+		tap_result(0, b->name, "read-all", "first wrong byte at iova 0x%lx",
+			   (unsigned long)(IOVA + i));
 	} else
-		result(1, b->name, "read-all", NULL);
+		tap_result(1, b->name, "read-all", NULL);
 
 	memset(back, 0, b->size);
 	if (access_read(access_fd, IOVA + offset, back, b->size - 2 * offset))
-		result(0, b->name, "read-offset", "ACCESS_RW: %s", strerror(errno));
+		tap_result(0, b->name, "read-offset", "ACCESS_RW: %s", strerror(errno));
 	else
-		result(!memcmp(back, buf + offset, b->size - 2 * offset), b->name,
-		       "read-offset", NULL);
+		tap_result(!memcmp(back, buf + offset, b->size - 2 * offset), b->name,
+			   "read-offset", NULL);
 
 	pages.access_pages.iova = IOVA;
 	pages.access_pages.length = b->size;
 	pages.access_pages.uptr = (uintptr_t)buf;
 	if (test_cmd(&pages, IOMMU_TEST_OP_ACCESS_PAGES, access_fd))
-		result(0, b->name, "pin", "ACCESS_PAGES: %s%s", strerror(errno),
-		       errno == EBADE ? " (a pinned page is not the user's page)" : "");
+		tap_result(0, b->name, "pin", "ACCESS_PAGES: %s%s", strerror(errno),
+			   errno == EBADE ? " (a pinned page is not the user's page)" : "");
 	else {
 		struct iommu_test_cmd unpin = {
 			.destroy_access_pages = {
 				.access_pages_id = pages.access_pages.out_access_pages_id },
 		};
 
-		result(!test_cmd(&unpin, IOMMU_TEST_OP_DESTROY_ACCESS_PAGES, access_fd),
-		       b->name, "pin", NULL);
+		tap_result(!test_cmd(&unpin, IOMMU_TEST_OP_DESTROY_ACCESS_PAGES, access_fd),
+			   b->name, "pin", NULL);
 	}
 
 	close(access_fd);
@@ -193,10 +174,10 @@ static void run_backing(const struct backing *b)
 	unmap.iova = IOVA;
 	unmap.length = b->size;
 	if (ioctl(iommufd, IOMMU_IOAS_UNMAP, &unmap))
-		result(0, b->name, "unmap", "IOAS_UNMAP: %s", strerror(errno));
+		tap_result(0, b->name, "unmap", "IOAS_UNMAP: %s", strerror(errno));
 	else
-		result(unmap.length == b->size, b->name, "unmap",
-		       "unmapped 0x%llx of 0x%zx", (unsigned long long)unmap.length, b->size);
+		tap_result(unmap.length == b->size, b->name, "unmap",
+			   "unmapped 0x%llx of 0x%zx", (unsigned long long)unmap.length, b->size);
 out_ioas:
 	destroy(mock.mock_domain.out_stdev_id);
 	destroy(alloc.out_ioas_id);
@@ -209,15 +190,12 @@ int main(void)
 {
 	size_t i;
 
-	printf("TAP version 13\n1..%zu\n",
-	       sizeof(backings) / sizeof(backings[0]) * CASES_PER_BACKING);
+	tap_plan(sizeof(backings) / sizeof(backings[0]) * CASES_PER_BACKING);
 	iommufd = open("/dev/iommu", O_RDWR);
-	if (iommufd < 0) {
-		printf("Bail out! /dev/iommu: %s\n", strerror(errno));
-		return 1;
-	}
+	if (iommufd < 0)
+		tap_bail_out("/dev/iommu");
 	for (i = 0; i < sizeof(backings) / sizeof(backings[0]); i++)
 		run_backing(&backings[i]);
 	close(iommufd);
-	return failures ? 1 : 0;
+	return tap_failures ? 1 : 0;
 }

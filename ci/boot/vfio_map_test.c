@@ -19,7 +19,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +27,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <linux/vfio.h>
+#include "../guest/guest_tap.h"
+#include "../guest/guest_vfio.h"
 
 #ifndef MAP_HUGE_SHIFT
 #define MAP_HUGE_SHIFT 26
@@ -58,9 +59,7 @@ static const struct backing backings[] = {
 
 #define CASES_PER_BACKING 5
 
-static int container;
-static int test_number;
-static int failures;
+static struct guest_vfio vfio;
 
 /* What pinning leaves behind; every field must return to its old value. */
 struct pin_state {
@@ -68,29 +67,6 @@ struct pin_state {
 	long locked_kb;		/* VmLck of this process */
 	long dma_avail;		/* type1 mappings still available */
 };
-
-static void result(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d %s", ok ? "ok" : "not ok", ++test_number, name);
-	if (fmt) {
-		printf(" # ");
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-	}
-	printf("\n");
-	fflush(stdout);
-	if (!ok)
-		failures++;
-}
-
-static void bail_out(const char *what)
-{
-	printf("Bail out! %s: %s\n", what, strerror(errno));
-	exit(1);
-}
 
 static long read_key(const char *path, const char *key)
 {
@@ -138,8 +114,8 @@ static long dma_avail(void)
 
 	memset(buf, 0, sizeof(buf));
 	info->argsz = sizeof(buf);
-	if (ioctl(container, VFIO_IOMMU_GET_INFO, info))
-		bail_out("VFIO_IOMMU_GET_INFO");
+	if (ioctl(vfio.container, VFIO_IOMMU_GET_INFO, info))
+		tap_bail_out("VFIO_IOMMU_GET_INFO");
 	if (!(info->flags & VFIO_IOMMU_INFO_CAPS))
 		return -1;
 	for (offset = info->cap_offset; offset; offset = cap->next) {
@@ -163,7 +139,7 @@ static void refresh_vmstat(void)
 
 	if (fd >= 0) {
 		if (write(fd, "1", 1) < 0)
-			printf("# vm/stat_refresh: %s\n", strerror(errno));
+			tap_diag("vm/stat_refresh: %s", strerror(errno));
 		close(fd);
 	}
 }
@@ -181,42 +157,29 @@ static struct pin_state pin_state(void)
 	return s;
 }
 
+/* A DMA ioctl that failed, as a diagnostic: -1 */
+static int dma_failed(const char *op, __u64 iova, __u64 size)
+{
+	tap_diag("%s iova 0x%llx size 0x%llx: %s", op, (unsigned long long)iova,
+		 (unsigned long long)size, strerror(errno));
+	return -1;
+}
+
 static int map(void *vaddr, __u64 iova, __u64 size)
 {
-	struct vfio_iommu_type1_dma_map map = {
-		.argsz = sizeof(map),
-		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
-		.vaddr = (uintptr_t)vaddr,
-		.iova = iova,
-		.size = size,
-	};
-
-	if (ioctl(container, VFIO_IOMMU_MAP_DMA, &map)) {
-		printf("# VFIO_IOMMU_MAP_DMA iova 0x%llx size 0x%llx: %s\n",
-		       (unsigned long long)iova, (unsigned long long)size,
-		       strerror(errno));
-		return -1;
-	}
+	if (guest_vfio_map(vfio.container, vaddr, iova, size))
+		return dma_failed("VFIO_IOMMU_MAP_DMA", iova, size);
 	return 0;
 }
 
 /* Bytes the kernel says it unmapped, or -1 when the ioctl failed. */
 static long long unmap(__u64 iova, __u64 size, __u32 flags)
 {
-	struct vfio_iommu_type1_dma_unmap unmap = {
-		.argsz = sizeof(unmap),
-		.flags = flags,
-		.iova = iova,
-		.size = size,
-	};
+	long long unmapped = guest_vfio_unmap(vfio.container, iova, size, flags);
 
-	if (ioctl(container, VFIO_IOMMU_UNMAP_DMA, &unmap)) {
-		printf("# VFIO_IOMMU_UNMAP_DMA iova 0x%llx size 0x%llx: %s\n",
-		       (unsigned long long)iova, (unsigned long long)size,
-		       strerror(errno));
-		return -1;
-	}
-	return unmap.size;
+	if (unmapped < 0)
+		return dma_failed("VFIO_IOMMU_UNMAP_DMA", iova, size);
+	return unmapped;
 }
 
 /*
@@ -229,15 +192,13 @@ static void map_unmap_case(const struct backing *b, const char *what,
 {
 	struct pin_state before = pin_state(), mapped, after;
 	long long expected = 0, unmapped;
-	char name[128];
 	int i;
 
-	snprintf(name, sizeof(name), "%s.%s", b->name, what);
 	for (i = 0; i < pieces; i++) {
 		if (map(buf + offsets[i], iovas[i], sizes[i])) {
 			while (--i >= 0)
 				unmap(iovas[i], sizes[i], 0);
-			result(0, name, "map of piece %d failed", i);
+			tap_result(0, b->name, what, "map of piece %d failed", i);
 			return;
 		}
 		expected += sizes[i];
@@ -251,22 +212,23 @@ static void map_unmap_case(const struct backing *b, const char *what,
 	after = pin_state();
 
 	if (unmapped != expected)
-		result(0, name, "unmapped %lld bytes, mapped %lld", unmapped, expected);
+		tap_result(0, b->name, what, "unmapped %lld bytes, mapped %lld",
+			   unmapped, expected);
 	else if (mapped.pins <= before.pins)
-		result(0, name, "mapping pinned nothing (pins %ld -> %ld)",
-		       before.pins, mapped.pins);
+		tap_result(0, b->name, what, "mapping pinned nothing (pins %ld -> %ld)",
+			   before.pins, mapped.pins);
 	else if (after.pins != before.pins)
-		result(0, name, "%ld pins left after unmap",
-		       after.pins - before.pins);
+		tap_result(0, b->name, what, "%ld pins left after unmap",
+			   after.pins - before.pins);
 	else if (after.locked_kb != before.locked_kb)
-		result(0, name, "VmLck %ld kB before, %ld kB after",
-		       before.locked_kb, after.locked_kb);
+		tap_result(0, b->name, what, "VmLck %ld kB before, %ld kB after",
+			   before.locked_kb, after.locked_kb);
 	else if (after.dma_avail != before.dma_avail)
-		result(0, name, "dma_avail %ld before, %ld after",
-		       before.dma_avail, after.dma_avail);
+		tap_result(0, b->name, what, "dma_avail %ld before, %ld after",
+			   before.dma_avail, after.dma_avail);
 	else
-		result(1, name, "unmapped %lld bytes, %ld pins while mapped",
-		       unmapped, mapped.pins - before.pins);
+		tap_result(1, b->name, what, "unmapped %lld bytes, %ld pins while mapped",
+			   unmapped, mapped.pins - before.pins);
 }
 
 static void run_backing(const struct backing *b, int have_unmap_all)
@@ -275,18 +237,16 @@ static void run_backing(const struct backing *b, int have_unmap_all)
 		read_number(b->hugepages, "free_hugepages") : 0;
 	long pins_before = pin_state().pins;
 	size_t quarter = b->size / 4, half = b->size / 2;
-	char name[128];
 	char *buf;
 	int i;
 
 	buf = mmap(NULL, b->size, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | b->mmap_flags, -1, 0);
 	if (buf == MAP_FAILED) {
-		snprintf(name, sizeof(name), "%s.mmap", b->name);
-		result(0, name, "mmap of %zu bytes: %s (free hugepages %ld)",
-		       b->size, strerror(errno), free_before);
+		tap_result(0, b->name, "mmap", "mmap of %zu bytes: %s (free hugepages %ld)",
+			   b->size, strerror(errno), free_before);
 		for (i = 1; i < CASES_PER_BACKING; i++)
-			result(0, name, "no buffer");
+			tap_result(0, b->name, "mmap", "no buffer");
 		return;
 	}
 	memset(buf, 0x5a, b->size);
@@ -317,83 +277,53 @@ static void run_backing(const struct backing *b, int have_unmap_all)
 
 		map_unmap_case(b, "unmap-all", buf, off, size, iova, 2, 1);
 	} else {
-		snprintf(name, sizeof(name), "%s.unmap-all", b->name);
-		printf("ok %d %s # SKIP no VFIO_UNMAP_ALL\n", ++test_number, name);
+		tap_skip(b->name, "unmap-all", "no VFIO_UNMAP_ALL");
 	}
 
 	munmap(buf, b->size);
-	snprintf(name, sizeof(name), "%s.munmap", b->name);
 	{
 		long free_after = b->hugepages ?
 			read_number(b->hugepages, "free_hugepages") : 0;
 		long pins_after = pin_state().pins;
 
 		if (free_after != free_before)
-			result(0, name, "%ld free hugepages before mmap, %ld after munmap",
-			       free_before, free_after);
+			tap_result(0, b->name, "munmap",
+				   "%ld free hugepages before mmap, %ld after munmap",
+				   free_before, free_after);
 		else if (pins_after != pins_before)
-			result(0, name, "%ld pins left after munmap",
-			       pins_after - pins_before);
+			tap_result(0, b->name, "munmap", "%ld pins left after munmap",
+				   pins_after - pins_before);
 		else
-			result(1, name, NULL);
+			tap_result(1, b->name, "munmap", NULL);
 	}
 }
 
 int main(int argc, char **argv)
 {
-	struct vfio_group_status status = { .argsz = sizeof(status) };
-	char path[PATH_MAX], link[PATH_MAX];
-	int group, device, have_unmap_all;
-	ssize_t len;
+	const char *failed;
+	int have_unmap_all;
 	size_t i;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s <pci address>\n", argv[0]);
 		return 2;
 	}
-	printf("TAP version 13\n1..%zu\n",
-	       CASES_PER_BACKING * (sizeof(backings) / sizeof(backings[0])));
+	tap_plan(CASES_PER_BACKING * (sizeof(backings) / sizeof(backings[0])));
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", argv[1]);
-	len = readlink(path, link, sizeof(link) - 1);
-	if (len < 0)
-		bail_out(path);
-	link[len] = 0;
-	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
-
-	container = open("/dev/vfio/vfio", O_RDWR);
-	if (container < 0)
-		bail_out("/dev/vfio/vfio");
-	if (ioctl(container, VFIO_GET_API_VERSION) != VFIO_API_VERSION)
-		bail_out("VFIO_GET_API_VERSION");
-	if (!ioctl(container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU))
-		bail_out("no VFIO_TYPE1v2_IOMMU");
-	have_unmap_all = ioctl(container, VFIO_CHECK_EXTENSION, VFIO_UNMAP_ALL) > 0;
-
-	group = open(path, O_RDWR);
-	if (group < 0)
-		bail_out(path);
-	if (ioctl(group, VFIO_GROUP_GET_STATUS, &status))
-		bail_out("VFIO_GROUP_GET_STATUS");
-	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-		errno = EBUSY;
-		bail_out("group not viable (another device of it has a driver)");
-	}
-	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container))
-		bail_out("VFIO_GROUP_SET_CONTAINER");
-	if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		bail_out("VFIO_SET_IOMMU");
-	device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, argv[1]);
-	if (device < 0)
-		bail_out("VFIO_GROUP_GET_DEVICE_FD");
-	printf("# device %s, group %s, dma_avail %ld\n", argv[1], path, dma_avail());
+	failed = guest_vfio_container(&vfio, argv[1], "no VFIO_TYPE1v2_IOMMU");
+	if (failed)
+		tap_bail_out(failed);
+	have_unmap_all = ioctl(vfio.container, VFIO_CHECK_EXTENSION, VFIO_UNMAP_ALL) > 0;
+	failed = guest_vfio_device(&vfio, argv[1],
+				   "group not viable (another device of it has a driver)");
+	if (failed)
+		tap_bail_out(failed);
+	tap_diag("device %s, group %s, dma_avail %ld", argv[1], vfio.group_path, dma_avail());
 
 	for (i = 0; i < sizeof(backings) / sizeof(backings[0]); i++)
 		run_backing(&backings[i], have_unmap_all);
 
-	close(device);
-	close(group);
-	close(container);
-	printf("# %d failed\n", failures);
-	return failures ? 1 : 0;
+	guest_vfio_close(&vfio);
+	tap_diag("%d failed", tap_failures);
+	return tap_failures ? 1 : 0;
 }

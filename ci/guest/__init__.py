@@ -9,7 +9,8 @@
  - guest.sh: what each init sources: mounts, the results port, the
    section markers, the edu device bound to vfio-pci, the power-off;
  - protocol.py: those markers read back (one format for every guest);
- - guest_tap.h, guest_vfio.h: what the guest programs share in C.
+ - guest_tap.h, guest_vfio.h, guest_time.h: what the guest programs share
+   in C (TAP lines, the VFIO type1 setup, the clock).
 
 A harness gives its fragments (ci/kconfig.py checks they took), its
 object directory, the steps after the kernel, its payload, its init and
