@@ -79,7 +79,7 @@ check: deps-check have-series
 	$(PYTHON) -m ci.check --series "$(SERIES)" $(if $(PREV),--prev "$(PREV)")
 
 kunit: deps-test have-series
-	$(PYTHON) ci/kunit.py --kernel "$(series_tree)"
+	$(PYTHON) -m ci.kunit --kernel "$(series_tree)"
 
 boot: deps-boot have-series
 	$(PYTHON) -m ci.boot --tree "$(series_tree)" --arch $(ARCH) --base $(series_base) \

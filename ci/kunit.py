@@ -1,17 +1,19 @@
 """Run the io-pgtable and generic_pt KUnit suites of a kernel tree and judge them.
 
-    python3 ci/kunit.py --kernel TREE [--build-dir DIR] [--log FILE]
+    python3 -m ci.kunit --kernel TREE [--build-dir DIR] [--log FILE]
 
 One kernel is built with the tree's own tools/testing/kunit/kunit.py (x86_64
-under QEMU; ccache when installed) holding:
+under QEMU; ccache when installed) from two .kunitconfig files, the tree's
+drivers/iommu/generic_pt/.kunitconfig and ci/iommu.kunitconfig, holding:
 
   - io-pgtable-arm-test      CONFIG_IOMMU_IO_PGTABLE_LPAE_KUNIT_TEST (KTAP)
-  - the generic_pt suites    drivers/iommu/generic_pt/.kunitconfig (KTAP),
-                             plus IOMMUFD_TEST for the 2K-granule mock format
+  - the generic_pt suites    (KTAP), with IOMMUFD_TEST for the mock format
   - the ARMv7s selftest      CONFIG_IOMMU_IO_PGTABLE_ARMV7S_SELFTEST: a boot
                              initcall that prints "self test ok" or WARNs
 
-The KTAP part of the console log is parsed by the tree's own kunit_parser.
+The suites required are the ones the tree has, found as the boots find them
+(ci/boot/suites.py); the console is read as the boots read it
+(ci/boot/results.py: the tree's kunit_parser, its v7s judge).
 The exit status is 0 only if every required suite ran at least one test,
 nothing failed, crashed or failed to parse, and the v7s selftest passed.
 """
@@ -19,7 +21,6 @@ nothing failed, crashed or failed to parse, and the v7s selftest passed.
 import argparse
 import dataclasses
 import pathlib
-import re
 import shutil
 import subprocess
 import sys
@@ -27,34 +28,9 @@ import time
 from types import ModuleType
 from typing import Iterable
 
-KCONFIG_ADD = (
-    'CONFIG_IOMMU_IO_PGTABLE_LPAE=y',
-    'CONFIG_IOMMU_IO_PGTABLE_LPAE_KUNIT_TEST=y',
-    'CONFIG_IOMMU_IO_PGTABLE_ARMV7S=y',
-    'CONFIG_IOMMU_IO_PGTABLE_ARMV7S_SELFTEST=y',
-    'CONFIG_IOMMU_IO_PGTABLE_DART=y',
-    'CONFIG_IOMMUFD_TEST=y',
-)
+from ci.boot import results, suites as tree_suites
 
-# Not needed to boot under QEMU and run the suites: off to keep the build
-# small on a 2-core machine.
-KCONFIG_OFF = ('ACPI', 'HID', 'USB_SUPPORT', 'FTRACE', 'SUSPEND', 'HIBERNATION',
-               'X86_MCE', 'HWMON', 'THERMAL', 'VIRTUALIZATION', 'CPU_FREQ', 'CPU_IDLE')
-
-# Suites that must run; "*" matches any format prefix generic_pt built.
-REQUIRED = (
-    'io-pgtable-arm-test',
-    'amdv1_fmt_test', 'amdv1_iommu_test',
-    'amdv1_mock_fmt_test', 'amdv1_mock_iommu_test',
-    'vtdss_fmt_test', 'vtdss_iommu_test',
-    'riscv_64_fmt_test', 'riscv_64_iommu_test',
-    'x86_64_fmt_test', 'x86_64_iommu_test',
-)
-
-V7S_OK = re.compile(r'arm-v7s io-pgtable: self test ok\s*$')
-# __FAIL() WARNs "selftest: test failed"; allocation failure is a pr_err.
-V7S_FAIL = re.compile(r'selftest: test failed|arm-v7s io-pgtable: selftest:|'
-                      r'WARNING: .* at drivers/iommu/io-pgtable-arm-v7s\.c')
+KUNITCONFIG = pathlib.Path(__file__).resolve().parent / 'iommu.kunitconfig'
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,21 +45,9 @@ class Suite:
     cases: tuple[str, ...]
 
 
-def load_parser(tree: pathlib.Path) -> ModuleType:
-    """The tree's own tools/testing/kunit/kunit_parser module."""
-    tools = tree / 'tools' / 'testing' / 'kunit'
-    if not (tools / 'kunit_parser.py').is_file():
-        raise SystemExit(f'{tools}/kunit_parser.py not found: not a kernel tree?')
-    sys.path.insert(0, str(tools))
-    import kunit_parser  # pylint: disable=import-outside-toplevel
-    return kunit_parser
-
-
 def parse_suites(parser: ModuleType, lines: Iterable[str]) -> tuple[str, list[Suite]]:
     """Overall status and one Suite per top-level KTAP test in the console log."""
-    # The parser reports through a Printer; a silent one keeps stdout ours.
-    printer = parser.Printer(print=False)
-    root = parser.parse_run_tests(list(lines), printer)
+    root = results.parse(parser, list(lines))
     suites = []
     for sub in root.subtests:
         c = sub.counts
@@ -104,16 +68,18 @@ def _case_names(case) -> list[str]:
 
 
 def v7s_selftest(lines: Iterable[str]) -> tuple[str, str]:
-    """("pass" | "fail" | "missing", the deciding log line)."""
-    ok = None
-    for line in lines:
-        if V7S_FAIL.search(line):
-            return 'fail', line.strip()
-        if V7S_OK.search(line):
-            if ok is not None:
-                return 'fail', 'self test ran twice: ' + line.strip()
-            ok = line.strip()
-    return ('pass', ok) if ok else ('missing', 'no "self test ok" in the log')
+    """("pass" | "fail" | "missing", why) from the boots' judge of it."""
+    suite = results.v7s_suite(''.join(lines))
+    if suite is None:
+        return 'missing', 'no "self test ok" in the log'
+    if not suite.ok:
+        return 'fail', '; '.join(suite.failures + suite.errors)
+    return 'pass', results.V7S_OK
+
+
+def required(tree: pathlib.Path) -> list[str]:
+    """The KUnit suites the tree has: io-pgtable's and generic_pt's."""
+    return tree_suites.expected(tree).kunit
 
 
 def decide(status: str, suites: list[Suite], v7s: tuple[str, str],
@@ -155,9 +121,8 @@ def kunit_command(tree: pathlib.Path, build_dir: pathlib.Path, *, jobs: int, tim
     cmd = [sys.executable, str(tree / 'tools/testing/kunit/kunit.py'), 'run',
            '--arch=x86_64', f'--build_dir={build_dir}', f'--jobs={jobs}',
            f'--timeout={timeout}', '--raw_output=all',
-           '--kunitconfig', str(tree / 'drivers/iommu/generic_pt')]
-    for option in KCONFIG_ADD + tuple(f'CONFIG_{name}=n' for name in KCONFIG_OFF):
-        cmd += ['--kconfig_add', option]
+           '--kunitconfig', str(tree / 'drivers/iommu/generic_pt'),
+           '--kunitconfig', str(KUNITCONFIG)]
     # Under TCG the default CPU model lacks CMPXCHG16B, which the kernel uses.
     cmd += ['--qemu_args=-cpu max']
     if ccache:
@@ -212,7 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     if build_dir == tree or tree in build_dir.parents:
         ap.error('the build directory must be outside the tree')
     log = args.log or build_dir / 'kunit.log'
-    parser = load_parser(tree)
+    if not (tree / 'tools/testing/kunit/kunit_parser.py').is_file():
+        ap.error(f'{tree}: no tools/testing/kunit/kunit_parser.py: not a kernel tree?')
+    parser = results.load_parser(tree)
     rc, seconds = 0, 0.0
     if not args.parse_only:
         build_dir.mkdir(parents=True, exist_ok=True)
@@ -221,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = log.read_text(errors='replace').splitlines(keepends=True)
     status, suites = parse_suites(parser, lines)
     v7s = v7s_selftest(lines)
-    problems = decide(status, suites, v7s, REQUIRED, args.require_case)
+    problems = decide(status, suites, v7s, required(tree), args.require_case)
     if rc:
         problems.insert(0, f'kunit.py exited {rc} (see {log})')
     print(format_counts(suites))

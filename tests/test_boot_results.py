@@ -11,6 +11,8 @@ from boot_tree import fixture, kernel_tree, lts_tree
 from ci.boot import results
 from ci.guest import protocol
 
+V7S_OK = results.V7S_OK
+
 
 @pytest.fixture(scope='module')
 def parser():
@@ -78,8 +80,27 @@ def test_exit_code_4_is_kselftest_skip_not_an_error(parser):
 def test_v7s_selftest_line():
     assert results.v7s_suite(fixture('console-pass.log')).passed == 1
     failed = results.v7s_suite(fixture('console-fail.log'))
-    assert (failed.passed, failed.failed) == (0, 1)
+    # __FAIL's WARN: its text, and the WARNING line of the same report
+    assert (failed.passed, failed.failed) == (0, 2) and not failed.ok
+    assert failed.failures[0] == 'selftest: test failed'
     assert results.v7s_suite('[ 1.0] nothing here\n') is None
+
+
+@pytest.mark.parametrize('line', [
+    'selftest: test failed',
+    'WARNING: CPU: 0 PID: 1 at drivers/iommu/io-pgtable-arm-v7s.c:888 arm_v7s_do_selftests',
+    'arm-v7s io-pgtable: selftest: failed to allocate io pgtable ops',
+])
+def test_v7s_failure_lines_fail_it_even_with_the_ok_line(line):
+    suite = results.v7s_suite(f'[    1.0] {line}\n[    1.1] {V7S_OK}\n')
+    assert suite.failures == [line] and not suite.ok
+
+
+def test_v7s_is_not_lpae_and_twice_is_an_error():
+    # 6.12's LPAE boot selftest WARNs this; it is not the v7s one
+    assert results.v7s_suite('[ 1.0] selftest: test failed for fmt idx 0\n') is None
+    twice = results.v7s_suite(f'[ 1.0] {V7S_OK}\n[ 2.0] {V7S_OK}\n')
+    assert twice.errors and not twice.ok
 
 
 def test_kunit_suites_from_their_debugfs_results(parser):

@@ -5,13 +5,10 @@ taken from $KUNIT_KERNEL_TREE or from Debian's 7.2 tree as `make series` gets
 it; they fail when neither can be had.  The rest needs no kernel.
 """
 
-import pathlib
-import sys
-
 import pytest
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / 'ci'))
-import kunit  # noqa: E402
+from ci import kunit
+from ci.boot import results
 from debian_trees import debian_tree  # noqa: E402
 
 
@@ -21,7 +18,7 @@ def _kernel_tree():
 
 @pytest.fixture(scope='module')
 def parser():
-    return kunit.load_parser(_kernel_tree())
+    return results.load_parser(_kernel_tree())
 
 
 def ts(lines: str) -> list[str]:
@@ -159,7 +156,7 @@ def test_decide_fails_on_v7s_and_overall_status():
 
 def test_main_parse_only_end_to_end(parser, tmp_path, capsys):
     tree = _kernel_tree()
-    suites = {name: ['test_map_simple'] for name in kunit.REQUIRED}
+    suites = {name: ['test_map_simple'] for name in kunit.required(tree)}
     suites['amdv1_iommu_test'].append('test_iova_to_phys_length')
     log = tmp_path / 'console.log'
     log.write_text(''.join(ts(V7S_OK + '\n' + run_ktap(suites))))
@@ -167,7 +164,9 @@ def test_main_parse_only_end_to_end(parser, tmp_path, capsys):
             '--parse-only', '--require-case', 'amdv1_iommu_test.test_iova_to_phys_length']
     assert kunit.main(argv) == 0
     out = capsys.readouterr().out
-    assert f'{len(kunit.REQUIRED)} suites, {len(kunit.REQUIRED) + 1} passed, 0 failed' in out
+    required = kunit.required(tree)
+    assert len(required) == 11 and 'io-pgtable-arm-test' in required
+    assert f'{len(required)} suites, {len(required) + 1} passed, 0 failed' in out
 
     # The same run on a tree without the new case: the negative control.
     suites['amdv1_iommu_test'].remove('test_iova_to_phys_length')
@@ -187,7 +186,9 @@ def test_build_dir_inside_the_tree_is_refused(tmp_path):
 def test_kunit_command_flags(tmp_path):
     cmd = kunit.kunit_command(tmp_path, tmp_path / 'b', jobs=2, timeout=60, ccache=True)
     assert '--arch=x86_64' in cmd and '--raw_output=all' in cmd
-    assert 'CONFIG_IOMMU_IO_PGTABLE_ARMV7S_SELFTEST=y' in cmd
+    kunitconfigs = [cmd[i + 1] for i, c in enumerate(cmd) if c == '--kunitconfig']
+    assert kunitconfigs == [str(tmp_path / 'drivers/iommu/generic_pt'), str(kunit.KUNITCONFIG)]
+    assert 'CONFIG_IOMMU_IO_PGTABLE_ARMV7S_SELFTEST=y' in kunit.KUNITCONFIG.read_text()
     # kunit.py passes "-accel kvm" itself; a second accelerator option breaks QEMU
     assert not any('kvm' in c for c in cmd)
     assert '--qemu_args=-cpu max' in cmd

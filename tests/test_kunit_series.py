@@ -11,14 +11,12 @@ runs it, `make test` does not.
 
 import pathlib
 import subprocess
-import sys
 
 import pytest
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / 'ci'))
-
-import kunit  # noqa: E402  (ci/kunit.py)
+from ci import kunit  # noqa: E402
+from ci.boot import results  # noqa: E402
 
 from generator import debian  # noqa: E402
 
@@ -57,9 +55,9 @@ def _run(tree: pathlib.Path, commit: str, log_name: str,
     log = build / log_name
     rc, seconds = kunit.run(tree, build, log, jobs=2, timeout=3600, kvm=False)
     lines = log.read_text(errors='replace').splitlines(keepends=True)
-    status, suites = kunit.parse_suites(kunit.load_parser(tree), lines)
+    status, suites = kunit.parse_suites(results.load_parser(tree), lines)
     v7s = kunit.v7s_selftest(lines)
-    problems = kunit.decide(status, suites, v7s, kunit.REQUIRED, [NEW_CASE])
+    problems = kunit.decide(status, suites, v7s, kunit.required(tree), [NEW_CASE])
     figures(f'{log_name}: kunit.py exit {rc} in {seconds:.0f} s\n{kunit.format_counts(suites)}'
             f'\nv7s selftest: {v7s[0]}')
     return rc, suites, v7s, problems
