@@ -53,8 +53,8 @@ def test_initramfs_holds_init_module_and_programs(tmp_path):
     for name in kernel.PROGRAMS:
         elf(tests, name, False)
     out = tmp_path / 'initramfs.cpio'
-    arch = guest.Arch('x86_64', 'x86', (), '', '', '', elf(tmp_path, 'busybox', False))
-    guest.initramfs(arch, kernel.HERE / 'init.sh', kernel.payload(tests), out)
+    guest.initramfs(elf(tmp_path, 'busybox', False), kernel.HERE / 'init.sh',
+                    kernel.payload(tests), out)
     records = {r[0]: r for r in read_newc(out.read_bytes())}
     assert records['init'][4] == (kernel.HERE / 'init.sh').read_bytes()
     assert records['bench/iova_bench.ko'][4] == b'\x7fELFmodule'
@@ -64,9 +64,9 @@ def test_initramfs_holds_init_module_and_programs(tmp_path):
 
 
 def test_initramfs_refuses_a_missing_module(tmp_path):
-    arch = guest.Arch('x86_64', 'x86', (), '', '', '', elf(tmp_path, 'busybox', False))
     with pytest.raises(guest.BuildError, match='iova_bench.ko was not built'):
-        guest.initramfs(arch, kernel.HERE / 'init.sh', kernel.payload(tmp_path),
+        guest.initramfs(elf(tmp_path, 'busybox', False), kernel.HERE / 'init.sh',
+                        kernel.payload(tmp_path),
                         tmp_path / 'out.cpio')
 
 

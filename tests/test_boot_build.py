@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from ci.arches import GUEST_ARCHES
 from ci.boot import build
 from ci.guest import build as guest
 from test_guest_build import elf
@@ -13,7 +14,7 @@ from test_guest_cpio import read_newc
 
 
 def test_x86_64_configure_and_build_steps():
-    arch, src, obj = guest.ARCHES['x86_64'], Path('/m/src'), Path('/m/obj')
+    arch, src, obj = GUEST_ARCHES['x86_64'], Path('/m/src'), Path('/m/obj')
     assert build.fragments('x86_64') == [build.HERE / 'common.config',
                                          build.HERE / 'x86_64.config']
     steps = build.build_steps(arch, src, obj)
@@ -79,7 +80,7 @@ def test_vfio_selftests_shim_only_where_calloc_assert_is_missing(tmp_path):
 
 
 def test_arm64_steps_cross_compile():
-    arch = guest.ARCHES['arm64']
+    arch = GUEST_ARCHES['arm64']
     script = '\n'.join(build.build_steps(arch, Path('/s'), Path('/o')))
     assert "'CC=ccache aarch64-linux-gnu-gcc'" in script
     assert 'ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-' in script
@@ -93,7 +94,7 @@ def test_build_refuses_a_directory_that_is_not_a_kernel_tree(tmp_path):
 
 
 def test_steps_build_only_the_wanted_kernel_programs():
-    arch, src, obj = guest.ARCHES['x86_64'], Path('/m/src'), Path('/m/obj')
+    arch, src, obj = GUEST_ARCHES['x86_64'], Path('/m/src'), Path('/m/obj')
     lts = build.build_steps(arch, src, obj, '', ['iommufd', 'iommufd_fail_nth',
                                                  build.VFIO_TEST])
     assert not any('selftests/vfio' in l or build.VFIO_SELFTEST in l for l in lts)
@@ -151,8 +152,7 @@ def test_build_reports_kernel_programs_that_do_not_build(small_tree, tmp_path, m
         path = tree / 'tools/testing/selftests' / source
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text('int main(void) {}\n')
-    monkeypatch.setitem(guest.ARCHES, 'x86_64', guest.Arch(
-        'x86_64', 'x86', (), 'bzImage', 'bzImage', '', elf(tmp_path, 'busybox', False)))
+    monkeypatch.setattr(guest, 'busybox', lambda arch: elf(tmp_path, 'busybox', False))
     configure_run = guest.Workspace.run
     made = [build.VFIO_SELFTEST, build.VFIO_TEST, build.IOMMUFD_ACCESS_TEST]
 
@@ -184,7 +184,7 @@ def test_build_reports_kernel_programs_that_do_not_build(small_tree, tmp_path, m
 def test_arm64_test_programs_link_the_fetched_arm64_libraries():
     """-lcap and -luuid of the kernel's selftests come from Debian's arm64
     libcap-dev and uuid-dev, unpacked in the cache (no multiarch on the host)."""
-    arch = guest.ARCHES['arm64']
+    arch = GUEST_ARCHES['arm64']
     steps = build.build_steps(arch, Path('/m/src'), Path('/m/obj'))
     iommu = next(l for l in steps if 'selftests/iommu' in l)
     vfio = next(l for l in steps if 'selftests/vfio' in l and 'make' in l)
@@ -196,4 +196,3 @@ def test_arm64_test_programs_link_the_fetched_arm64_libraries():
     assert 'CROSS_COMPILE=aarch64-linux-gnu-' in iommu
     # the iommufd selftests get the kselftest timeout shim, VFIO's library cannot
     assert 'selftests_timeout_shim.h' in iommu and 'selftests_timeout_shim.h' not in vfio
-    assert guest.ARCHES['x86_64'].user_flags() == ('', '')

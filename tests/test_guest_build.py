@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ci.arches import GUEST_ARCHES
 from ci.guest import build
 from test_guest_cpio import read_newc
 
@@ -46,20 +47,20 @@ def test_namespace_script_mounts_the_tree_read_only_at_the_shared_path():
 
 
 def test_configure_steps_merge_the_fragments_in_order():
-    arch, src, obj = build.ARCHES['x86_64'], Path('/m/src'), Path('/m/obj')
+    arch, src, obj = GUEST_ARCHES['x86_64'], Path('/m/src'), Path('/m/obj')
     configure = build.configure_steps(arch, src, obj, [Path('/f/a.config'), Path('/f/b.config')])
     assert configure[0].endswith('-s x86_64_defconfig kvm_guest.config')
     assert 'merge_config.sh' in configure[1]
     assert configure[1].endswith('/f/a.config /f/b.config >/dev/null')
     assert configure[2].endswith('olddefconfig')
-    arm64 = '\n'.join(build.configure_steps(build.ARCHES['arm64'], src, obj, []))
+    arm64 = '\n'.join(build.configure_steps(GUEST_ARCHES['arm64'], src, obj, []))
     assert arm64.splitlines()[0].endswith('-s defconfig')
     assert "'CC=ccache aarch64-linux-gnu-gcc'" in arm64
     assert 'ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-' in arm64
 
 
 def test_kernel_steps_time_the_kernel_make_and_install_the_uapi_headers():
-    arch, src, obj = build.ARCHES['x86_64'], Path('/m/src'), Path('/m/obj')
+    arch, src, obj = GUEST_ARCHES['x86_64'], Path('/m/src'), Path('/m/obj')
     steps = build.kernel_steps(arch, src, obj, 'bzImage', 'modules')
     kernel = next(l for l in steps if l.endswith(' bzImage modules'))
     assert kernel.startswith('nice -n 10 make -C /m/src O=/m/obj ARCH=x86')
@@ -73,7 +74,7 @@ def test_kernel_steps_time_the_kernel_make_and_install_the_uapi_headers():
 
 
 def test_program_step_is_static_against_the_tree_uapi():
-    step = build.program_step(build.ARCHES['arm64'], Path('/m/src'), Path('/m/obj'),
+    step = build.program_step(GUEST_ARCHES['arm64'], Path('/m/src'), Path('/m/obj'),
                               Path('/r/x.c'), Path('/m/obj/t/x'))
     assert step == ('aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror '
                     '-isystem /m/obj/usr/include -I/m/src/drivers/iommu/iommufd '
@@ -94,10 +95,6 @@ def test_debian_busybox_is_static_and_ls_is_not():
     assert not build.is_static(Path(shutil.which('ls')))
 
 
-def arch_with_busybox(tmp_path):
-    return build.Arch('x86_64', 'x86', (), '', '', '', elf(tmp_path, 'busybox', False))
-
-
 def test_initramfs_holds_busybox_guest_sh_the_init_and_the_payload(tmp_path):
     init = tmp_path / 'init.sh'
     init.write_text('#!/bin/sh\n. /lib/guest.sh\n')
@@ -105,7 +102,7 @@ def test_initramfs_holds_busybox_guest_sh_the_init_and_the_payload(tmp_path):
     module = tmp_path / 'kmod' / 'm.ko'
     module.write_bytes(b'\x7fELFmodule')
     out = tmp_path / 'initramfs.cpio'
-    build.initramfs(arch_with_busybox(tmp_path), init,
+    build.initramfs(elf(tmp_path, 'busybox', False), init,
                     [('tests/a', elf(tmp_path, 'a', False)), ('bench/m.ko', module)], out)
     records = {r[0]: r for r in read_newc(out.read_bytes())}
     assert records['init'][4] == init.read_bytes()
@@ -117,12 +114,13 @@ def test_initramfs_holds_busybox_guest_sh_the_init_and_the_payload(tmp_path):
 
 
 def test_initramfs_refuses_a_missing_or_dynamic_program(tmp_path):
-    arch = arch_with_busybox(tmp_path)
+    busybox = elf(tmp_path, 'busybox', False)
     with pytest.raises(build.BuildError, match='was not built'):
-        build.initramfs(arch, tmp_path / 'init', [('tests/x', tmp_path / 'x')],
+        build.initramfs(busybox, tmp_path / 'init', [('tests/x', tmp_path / 'x')],
                         tmp_path / 'out.cpio')
     with pytest.raises(build.BuildError, match='dyn is not a static'):
-        build.initramfs(arch, tmp_path / 'init', [('tests/dyn', elf(tmp_path, 'dyn', True))],
+        build.initramfs(busybox, tmp_path / 'init',
+                        [('tests/dyn', elf(tmp_path, 'dyn', True))],
                         tmp_path / 'out.cpio')
 
 
@@ -185,3 +183,14 @@ def test_configure_fails_when_a_symbol_the_tree_defines_does_not_take(small_tree
     assert 'CONFIG_A=y requested, .config has it unset' in str(err.value)
     assert 'CONFIG_B=n requested, .config has CONFIG_B=y' in str(err.value)
     assert 'CONFIG_C' not in str(err.value)
+
+
+def test_busybox_and_user_libraries_are_the_host_or_fetched_into_the_cache():
+    x86, arm64 = GUEST_ARCHES['x86_64'], GUEST_ARCHES['arm64']
+    assert build.busybox(x86) == Path('/bin/busybox') and build.user_flags(x86) == ('', '')
+    assert build.busybox(arm64) == build.CACHE / 'busybox-arm64' / 'bin' / 'busybox'
+    cflags, ldflags = build.user_flags(arm64)
+    root = build.CACHE / 'sysroot-arm64'
+    assert cflags == f'-isystem {root}/libcap-dev/usr/include -isystem {root}/uuid-dev/usr/include'
+    assert ldflags == (f'-L{root}/libcap-dev/usr/lib/aarch64-linux-gnu '
+                       f'-L{root}/uuid-dev/usr/lib/aarch64-linux-gnu')

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from ci.boot import build as boot_build
+from ci.arches import GUEST_ARCHES
 from ci.guest import build as guest
 from ci.guest.build import Built
 
@@ -28,10 +29,10 @@ def fragments() -> list[Path]:
 
 def build_steps(src: Path, obj: Path) -> list[str]:
     """Kernel and Module.symvers, uapi headers, the module, the programs."""
-    arch = guest.ARCHES[ARCH]
+    arch = GUEST_ARCHES[ARCH]
     kmod = obj / 'ci-bench' / 'kmod'
     sources = ' '.join(str(HERE / 'kmod' / name) for name in KMOD_SOURCES)
-    return guest.kernel_steps(arch, src, obj, arch.image_target, 'modules') + [
+    return guest.kernel_steps(arch, src, obj, arch.guest.image_target, 'modules') + [
         f'rm -rf {obj}/ci-bench && mkdir -p {kmod}',
         f'cp {sources} {kmod}/',
         'nice -n 10 ' + guest.make(arch, src, obj, f'M={kmod}', 'modules'),
@@ -57,6 +58,7 @@ def build(tree: Path, log: Path) -> Built:
         seconds = time.monotonic() - started
     wall, cpu = guest.kernel_times(text)
     ramfs = work.obj_dir / 'ci-bench-initramfs.cpio'
-    guest.initramfs(work.arch, HERE / 'init.sh', payload(work.obj_dir / 'ci-bench'), ramfs)
-    return Built(work.tree, work.obj_dir / work.arch.image, ramfs, work.obj_dir,
+    guest.initramfs(guest.busybox(work.arch), HERE / 'init.sh', payload(work.obj_dir / 'ci-bench'),
+                    ramfs)
+    return Built(work.tree, work.obj_dir / work.arch.guest.image, ramfs, work.obj_dir,
                  wall if wall is not None else round(seconds, 1), cpu, log)

@@ -12,6 +12,7 @@ import shlex
 import time
 from pathlib import Path
 
+from ci.arches import Arch
 from ci.guest import build as guest
 from ci.guest.build import Built
 
@@ -70,13 +71,13 @@ def fragments(arch: str) -> list[Path]:
     return [HERE / 'common.config', HERE / f'{arch}.config']
 
 
-def build_steps(arch: guest.Arch, src: Path, obj: Path, vfio_cflags: str = '',
+def build_steps(arch: Arch, src: Path, obj: Path, vfio_cflags: str = '',
                 wanted: list[str] = PROGRAMS) -> list[str]:
     """Kernel image, uapi headers, the wanted static test programs."""
     tests = obj / 'ci-tests'
     khdr = f'-isystem {obj}/usr/include'
-    lib_cflags, lib_ldflags = arch.user_flags()
-    steps = guest.kernel_steps(arch, src, obj, arch.image_target) + [
+    lib_cflags, lib_ldflags = guest.user_flags(arch)
+    steps = guest.kernel_steps(arch, src, obj, arch.guest.image_target) + [
         f'rm -rf {tests} && mkdir -p {tests}/vfio',
     ]
     # The kernel's programs may fail to build against the tree's own uapi
@@ -91,7 +92,7 @@ def build_steps(arch: guest.Arch, src: Path, obj: Path, vfio_cflags: str = '',
         steps += [
             f'echo "{SELFTESTS_MARK}iommu"',
             f'nice -n 10 make -k -C {src}/tools/testing/selftests/iommu OUTPUT={tests} '
-            f'ARCH={arch.kernel_arch} CROSS_COMPILE={arch.cross_compile} '
+            f'ARCH={arch.kernel_arch} CROSS_COMPILE={arch.cross} '
             f'{shlex.quote("KHDR_INCLUDES=" + khdr)} '
             f'{shlex.quote(" ".join(["LDFLAGS=-static", lib_ldflags]).strip())} '
             f'{shlex.quote(" ".join(["USERCFLAGS=" + shim, lib_cflags]).strip())} || true']
@@ -99,7 +100,7 @@ def build_steps(arch: guest.Arch, src: Path, obj: Path, vfio_cflags: str = '',
         steps += [
             f'echo "{SELFTESTS_MARK}vfio"',
             f'nice -n 10 make -C {src}/tools/testing/selftests/vfio OUTPUT={tests}/vfio '
-            f'ARCH={arch.kernel_arch} CROSS_COMPILE={arch.cross_compile} '
+            f'ARCH={arch.kernel_arch} CROSS_COMPILE={arch.cross} '
             f'{shlex.quote("KHDR_INCLUDES=" + khdr)} '
             f'{shlex.quote(" ".join(["EXTRA_CFLAGS=" + vfio_cflags, lib_cflags]).strip())} '
             f'{shlex.quote(" ".join(["LDFLAGS=-static -pthread", lib_ldflags]).strip())} '
@@ -139,9 +140,9 @@ def build(tree: Path, arch_name: str, log: Path) -> Built:
     unbuilt = {n: first_error(text, n) for n in wanted
                if n not in OURS and not (tests / n).exists()}
     ramfs = work.obj_dir / 'ci-initramfs.cpio'
-    guest.initramfs(arch, HERE / 'init.sh',
+    guest.initramfs(guest.busybox(arch), HERE / 'init.sh',
                     [(f'tests/{n}', tests / n) for n in wanted if n not in unbuilt], ramfs)
-    return Built(work.tree, work.obj_dir / arch.image, ramfs, work.obj_dir,
+    return Built(work.tree, work.obj_dir / arch.guest.image, ramfs, work.obj_dir,
                  wall if wall is not None else seconds, cpu, log, unbuilt)
 
 

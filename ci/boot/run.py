@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from ci import kconfig
+from ci.arches import GUEST_ARCHES
 from ci.guest import build as guest_build
 from ci.guest import protocol, qemu
 
@@ -135,7 +136,7 @@ def build_figures(built: guest_build.Built) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog='python3 -m ci.boot', description=__doc__)
     ap.add_argument('--tree', required=True, type=Path, help='kernel source tree to test')
-    ap.add_argument('--arch', default='x86_64', choices=sorted(guest_build.ARCHES))
+    ap.add_argument('--arch', default='x86_64', choices=sorted(GUEST_ARCHES))
     ap.add_argument('--machine', action='append', choices=sorted(qemu.MACHINES),
             help='machine to boot (repeatable; default: all of the arch)')
     ap.add_argument('--base', help='base tree, or a commit of --tree, for the before column')

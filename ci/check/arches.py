@@ -16,7 +16,6 @@ per fragment set, then built incrementally.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import json
@@ -27,6 +26,7 @@ import shutil
 import subprocess
 
 from ci import kconfig
+from ci.arches import Arch
 from generator import debian
 
 CONFIGS = pathlib.Path(__file__).resolve().parent / 'configs'
@@ -36,31 +36,11 @@ CACHE = debian.cache_dir()
 STAMP = 'ci-check-stamp.json'
 
 
-@dataclasses.dataclass(frozen=True)
-class Arch:
-    name: str               # ci.check's name, also the build directory's
-    kernel_arch: str        # ARCH=
-    cross: str              # CROSS_COMPILE=
-    base: str               # the config target the fragment goes on
-    what: str               # one line for the report
-
-    @property
-    def fragments(self) -> list[pathlib.Path]:
-        return [CONFIGS / 'common.config', CONFIGS / f'{self.name}.config']
+def fragments(arch: Arch) -> list[pathlib.Path]:
+    """common.config and the arch's own, in ci/check/configs/."""
+    return [CONFIGS / 'common.config', CONFIGS / f'{arch.name}.config']
 
 
-ARCHES = {a.name: a for a in (
-    Arch('x86_64', 'x86', '', 'allmodconfig',
-         'allmodconfig + COMPILE_TEST: most drivers, amd, intel, riscv, iommufd, vfio, drm'),
-    Arch('arm64', 'arm64', 'aarch64-linux-gnu-', 'defconfig',
-         'defconfig: arm-smmu-v3, arm-smmu + qcom debug, apple-dart'),
-    Arch('arm', 'arm', 'arm-linux-gnueabi-', 'multi_v7_defconfig',
-         'multi_v7_defconfig: msm, tegra-smmu, omap, exynos; 32-bit size_t'),
-    Arch('powerpc', 'powerpc', 'powerpc-linux-gnu-', 'corenet32_smp_defconfig',
-         'corenet32_smp_defconfig: fsl_pamu (e500mc, PHYS_64BIT)'),
-    Arch('s390', 's390', 's390x-linux-gnu-', 'defconfig', 'defconfig: s390-iommu'),
-    Arch('riscv', 'riscv', 'riscv64-linux-gnu-', 'defconfig', 'defconfig: riscv iommu'),
-)}
 QUICK = ('x86_64',)
 
 
@@ -112,12 +92,12 @@ def setup(arch: Arch, srctree: pathlib.Path, base_commit: str, env: dict, log,
     """
     import time
     build = build_dir(arch, srctree)
-    want, undefined = kconfig.defined_only(kconfig.requested(arch.fragments),
+    want, undefined = kconfig.defined_only(kconfig.requested(fragments(arch)),
                                            _symbols_at(srctree, base_commit))
     if undefined:
         log(f'{arch.name}: not in this tree\'s Kconfig, not required: {", ".join(undefined)}')
-    key = hashlib.sha256(json.dumps([arch.base, base_commit, compiler(arch, env),
-                                     [f.read_text() for f in arch.fragments]]).encode()).hexdigest()
+    key = hashlib.sha256(json.dumps([arch.check_config, base_commit, compiler(arch, env),
+                                     [f.read_text() for f in fragments(arch)]]).encode()).hexdigest()
     stamp_path = build / STAMP
     stamp = json.loads(stamp_path.read_text()) if stamp_path.exists() else {}
     done = {'configured': False, 'wiped': False}
@@ -131,17 +111,18 @@ def setup(arch: Arch, srctree: pathlib.Path, base_commit: str, env: dict, log,
     t = time.monotonic()
     if stamp.get('config') != key or not (build / '.config').exists():
         merged = build / 'ci-check-fragment.config'
-        merged.write_text(''.join(f.read_text() for f in arch.fragments))
-        if arch.base.endswith('allmodconfig') or arch.base.endswith('allyesconfig'):
-            _run(make + ['-s', f'KCONFIG_ALLCONFIG={merged}', arch.base], build, 'config', env)
+        merged.write_text(''.join(f.read_text() for f in fragments(arch)))
+        if arch.check_config.endswith(('allmodconfig', 'allyesconfig')):
+            _run(make + ['-s', f'KCONFIG_ALLCONFIG={merged}', arch.check_config], build, 'config',
+                 env)
         else:
-            _run(make + ['-s', arch.base], build, 'config', env)
+            _run(make + ['-s', arch.check_config], build, 'config', env)
             with open(build / '.config', 'a') as f:
                 f.write(merged.read_text())
             _run(make + ['-s', 'olddefconfig'], build, 'config', env)
         done['configured'] = True
     final = kconfig.parse((build / '.config').read_text())
-    optional = set().union(*(kconfig.optional(f.read_text()) for f in arch.fragments))
+    optional = set().union(*(kconfig.optional(f.read_text()) for f in fragments(arch)))
     soft = kconfig.mismatches({s: v for s, v in want.items() if s in optional}, final)
     if soft:
         log(f'{arch.name}: optional, did not take: ' + '; '.join(soft))

@@ -28,6 +28,7 @@ import pathlib
 import sys
 import time
 
+from ci.arches import ARCHES
 from ci.check import (arches as arches_mod, bisect, boots, checkpatch, coverage, gitrepo,
                       rangediff, recipients, report, series as series_mod)
 from ci.check.progress import Progress
@@ -38,17 +39,17 @@ def parse_args(argv):
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--series', type=pathlib.Path, required=True,
                     help='series directory holding series.json')
-    ap.add_argument('--arches', default=','.join(arches_mod.ARCHES),
-                    help='comma-separated, from: ' + ', '.join(arches_mod.ARCHES))
+    ap.add_argument('--arches', default=','.join(ARCHES),
+                    help='comma-separated, from: ' + ', '.join(ARCHES))
     ap.add_argument('--quick', action='store_true',
                     help='checkpatch and x86_64 bisect builds only')
     ap.add_argument('--prev', help='previous version: series directory or branch')
     ap.add_argument('--jobs', type=int, default=2)
     args = ap.parse_args(argv)
     names = [a for a in args.arches.split(',') if a]
-    unknown = [a for a in names if a not in arches_mod.ARCHES]
+    unknown = [a for a in names if a not in ARCHES]
     if unknown:
-        ap.error(f'unknown arch {unknown[0]}; known: {", ".join(arches_mod.ARCHES)}')
+        ap.error(f'unknown arch {unknown[0]}; known: {", ".join(ARCHES)}')
     if args.quick:
         names = [a for a in names if a in arches_mod.QUICK] or list(arches_mod.QUICK)
     args.arch_names = names
@@ -109,7 +110,7 @@ def coverage_report(tracker, srctree, ran):
     uncovered = []
     for step, file, line, text in tracker.uncovered():
         symbols = coverage.kconfig_path(srctree, file)
-        values = {a: arches_mod.symbol_values(arches_mod.build_dir(arches_mod.ARCHES[a], srctree),
+        values = {a: arches_mod.symbol_values(arches_mod.build_dir(ARCHES[a], srctree),
                                               symbols) for a in ran}
         reason = coverage.explain(tracker.texts[(step, file)], file, line,
                                   tracker.users.get((step, file), {}), symbols, values)
@@ -182,7 +183,7 @@ def start_data(s: series_mod.Series, args) -> dict:
                        'commits': [dataclasses.asdict(c) for c in s.commits],
                        'skipped': list(s.skipped)},
             'arches': args.arch_names, 'quick': args.quick,
-            'arch_info': {a: arches_mod.ARCHES[a].what for a in args.arch_names},
+            'arch_info': {a: ARCHES[a].what for a in args.arch_names},
             'arch_runs': {}}
 
 
@@ -209,7 +210,7 @@ def run_phases(args, s, repo, srctree, data: dict, phases: Phases, progress) -> 
             collect_coverage(tracker, repo, s)
     ran = []
     for name in args.arch_names:
-        run = run_arch(arches_mod.ARCHES[name], s, srctree, args, tracker, progress)
+        run = run_arch(ARCHES[name], s, srctree, args, tracker, progress)
         data['arch_runs'][name] = dataclasses.asdict(run)
         phases.timings += [(f'{name}: {phase}', sec) for phase, sec in run.timings.items()
                            if phase != 'total']

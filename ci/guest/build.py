@@ -25,6 +25,7 @@ from pathlib import Path
 from generator import debian
 
 from ci import kconfig
+from ci.arches import GUEST_ARCHES, Arch
 
 from . import cpio
 
@@ -34,41 +35,24 @@ CACHE = Path(os.environ.get('CI_BOOT_CACHE') or debian.cache_dir() / 'boot')
 JOBS = os.environ.get('CI_BOOT_JOBS', '2')
 
 
-@dataclass(frozen=True)
-class Arch:
-    name: str
-    kernel_arch: str
-    config_targets: tuple[str, ...]
-    image_target: str
-    image: str             # relative to the object directory
-    cross_compile: str
-    busybox: Path
-    # Debian architecture whose busybox-static is fetched into busybox's
-    # directory (the host's own comes from apt: generator/deps.py)
-    busybox_deb_arch: str = ''
-    # Debian -dev packages of that architecture whose static libraries and
-    # headers the kernel's test programs link (-lcap, -luuid); the host's
-    # own are installed by apt (generator/deps.py)
-    user_libs: tuple[str, ...] = ()
-
-    def sysroot(self, package: str) -> Path:
-        return CACHE / f'sysroot-{self.name}' / package
-
-    def user_flags(self) -> tuple[str, str]:
-        """Compiler and linker flags for user_libs."""
-        triplet = self.cross_compile.rstrip('-')
-        return (' '.join(f'-isystem {self.sysroot(p)}/usr/include' for p in self.user_libs),
-                ' '.join(f'-L{self.sysroot(p)}/usr/lib/{triplet}' for p in self.user_libs))
+def busybox(arch: Arch) -> Path:
+    """The guest's static busybox: the host's (busybox-static), or the one
+    fetched for another arch into the cache."""
+    if not arch.guest.deb_arch:
+        return Path('/bin/busybox')
+    return CACHE / f'busybox-{arch.name}' / 'bin' / 'busybox'
 
 
-ARCHES = {
-    'x86_64': Arch('x86_64', 'x86', ('x86_64_defconfig', 'kvm_guest.config'),
-               'bzImage', 'arch/x86/boot/bzImage', '', Path('/bin/busybox')),
-    'arm64': Arch('arm64', 'arm64', ('defconfig',),
-              'Image', 'arch/arm64/boot/Image', 'aarch64-linux-gnu-',
-              CACHE / 'busybox-arm64' / 'bin' / 'busybox', 'arm64',
-              ('libcap-dev', 'uuid-dev')),
-}
+def sysroot(arch: Arch, package: str) -> Path:
+    return CACHE / f'sysroot-{arch.name}' / package
+
+
+def user_flags(arch: Arch) -> tuple[str, str]:
+    """Compiler and linker flags for the arch's user_libs."""
+    triplet = arch.cross.rstrip('-')
+    libs = arch.guest.user_libs
+    return (' '.join(f'-isystem {sysroot(arch, p)}/usr/include' for p in libs),
+            ' '.join(f'-L{sysroot(arch, p)}/usr/lib/{triplet}' for p in libs))
 
 
 class BuildError(Exception):
@@ -90,19 +74,20 @@ class Built:
 
 def ensure_guest_packages(arch: Arch) -> None:
     """Fetch the guest's busybox-static and user_libs when they are another
-    architecture's (busybox unpacked so that arch.busybox is its bin/busybox)."""
-    if not arch.busybox_deb_arch:
+    architecture's (busybox unpacked so that busybox() is its bin/busybox)."""
+    deb_arch = arch.guest.deb_arch
+    if not deb_arch:
         return
     from generator import errors
-    wanted = [(name, arch.sysroot(name)) for name in arch.user_libs]
-    if not arch.busybox.exists():
-        wanted.append(('busybox-static', arch.busybox.parent.parent))
+    wanted = [(name, sysroot(arch, name)) for name in arch.guest.user_libs]
+    if not busybox(arch).exists():
+        wanted.append(('busybox-static', busybox(arch).parent.parent))
     for name, dest in wanted:
         try:
-            debian.fetch_foreign(name, arch.busybox_deb_arch, dest,
+            debian.fetch_foreign(name, deb_arch, dest,
                                  log=lambda m: print(f'ci.guest: {name}: {m}', flush=True))
         except (errors.Failure, OSError, subprocess.CalledProcessError) as err:
-            raise BuildError(f'cannot fetch {name}:{arch.busybox_deb_arch}: {err}') from err
+            raise BuildError(f'cannot fetch {name}:{deb_arch}: {err}') from err
 
 
 def tree_key(tree: Path) -> str:
@@ -113,9 +98,9 @@ def tree_key(tree: Path) -> str:
 
 
 def make(arch: Arch, src: Path, obj: Path, *args: str) -> str:
-    cc = f'ccache {arch.cross_compile}gcc'
+    cc = f'ccache {arch.cross}gcc'
     return ' '.join(['make', '-C', str(src), f'O={obj}', f'ARCH={arch.kernel_arch}',
-             f'CROSS_COMPILE={arch.cross_compile}', shlex.quote(f'CC={cc}')]
+             f'CROSS_COMPILE={arch.cross}', shlex.quote(f'CC={cc}')]
             + list(args))
 
 
@@ -123,7 +108,7 @@ def configure_steps(arch: Arch, src: Path, obj: Path, fragments: list[Path]) -> 
     """The arch's defconfig targets, then the fragments, then olddefconfig."""
     frags = ' '.join(str(f) for f in fragments)
     return [
-        make(arch, src, obj, '-s', *arch.config_targets),
+        make(arch, src, obj, '-s', *arch.guest.config_targets),
         # merge_config.sh writes temporary files into the current directory
         f'cd {obj} && {src}/scripts/kconfig/merge_config.sh -m -O {obj} '
         f'{obj}/.config {frags} >/dev/null',
@@ -157,7 +142,7 @@ def kernel_times(log_text: str) -> tuple[float | None, float | None]:
 def program_step(arch: Arch, src: Path, obj: Path, source: Path, out: Path) -> str:
     """One of our guest programs, static, against the tree's uapi headers
     and the iommufd selftest uapi (iommufd_test.h)."""
-    return (f'{arch.cross_compile}gcc -static -O2 -Wall -Wextra -Werror '
+    return (f'{arch.cross}gcc -static -O2 -Wall -Wextra -Werror '
             f'-isystem {obj}/usr/include -I{src}/drivers/iommu/iommufd -o {out} {source}')
 
 
@@ -188,23 +173,22 @@ def is_static(path: Path) -> bool:
     return True
 
 
-def initramfs(arch: Arch, init: Path, payload: list[tuple[str, Path]], out: Path) -> None:
-    """busybox, guest.sh, the init script and the payload (name in the
-    archive, built file) as a newc cpio. Every program must be static."""
-    if not arch.busybox.exists():
-        raise BuildError(f'no busybox for {arch.name} at {arch.busybox} '
-                 '(x86_64: apt-get install busybox-static)')
+def initramfs(busybox: Path, init: Path, payload: list[tuple[str, Path]], out: Path) -> None:
+    """busybox (busybox()), guest.sh, the init script and the payload (name
+    in the archive, built file) as a newc cpio. Every program must be static."""
+    if not busybox.exists():
+        raise BuildError(f'no busybox at {busybox} (x86_64: apt-get install busybox-static)')
     for _, path in payload:
         if not path.exists():
             raise BuildError(f'{path} was not built')
-    for path in [arch.busybox] + [p for _, p in payload if p.suffix != '.ko']:
+    for path in [busybox] + [p for _, p in payload if p.suffix != '.ko']:
         if not is_static(path):
             raise BuildError(f'{path} is not a static 64-bit ELF program')
     dirs = sorted({'bin', 'dev', 'lib', 'proc', 'sys', 'tmp'} |
                   {name.split('/')[0] for name, _ in payload})
     entries = [cpio.directory(d) for d in dirs]
     entries.append(cpio.chardev('dev/console', 5, 1))
-    entries.append(cpio.file('bin/busybox', arch.busybox))
+    entries.append(cpio.file('bin/busybox', busybox))
     entries.append(cpio.symlink('bin/sh', 'busybox'))
     entries.append(cpio.file('lib/guest.sh', HERE / 'guest.sh', 0o644))
     entries.append(cpio.file('init', init))
@@ -227,7 +211,7 @@ class Workspace:
     has its own (obj for ci/boot, obj-bench for ci/bench)."""
 
     def __init__(self, tree: Path, arch_name: str, objects: str = 'obj'):
-        self.arch = ARCHES[arch_name]
+        self.arch = GUEST_ARCHES[arch_name]
         self.tree = Path(os.path.realpath(tree))
         if not (self.tree / 'Makefile').exists():
             raise BuildError(f'{self.tree} is not a kernel tree')
