@@ -19,13 +19,11 @@ nothing failed, crashed or failed to parse, and the v7s selftest passed.
 """
 
 import argparse
-import dataclasses
 import pathlib
 import shutil
 import subprocess
 import sys
 import time
-from types import ModuleType
 from typing import Iterable
 
 from ci.boot import results, suites as tree_suites
@@ -33,43 +31,9 @@ from ci.boot import results, suites as tree_suites
 KUNITCONFIG = pathlib.Path(__file__).resolve().parent / 'iommu.kunitconfig'
 
 
-@dataclasses.dataclass(frozen=True)
-class Suite:
-    name: str
-    status: str          # kunit_parser.TestStatus name: SUCCESS, FAILURE, ...
-    passed: int
-    failed: int
-    crashed: int
-    skipped: int
-    errors: int
-    cases: tuple[str, ...]
-
-
-def parse_suites(parser: ModuleType, lines: Iterable[str]) -> tuple[str, list[Suite]]:
-    """Overall status and one Suite per top-level KTAP test in the console log."""
-    root = results.parse(parser, list(lines))
-    suites = []
-    for sub in root.subtests:
-        c = sub.counts
-        cases = tuple(name for case in sub.subtests for name in _case_names(case))
-        suites.append(Suite(sub.name, sub.status.name, c.passed, c.failed, c.crashed,
-                            c.skipped, c.errors, cases))
-    status = root.status.name
-    if root.counts.errors:
-        status = 'FAILURE_TO_PARSE_TESTS' if status == 'SUCCESS' else status
-    return status, suites
-
-
-def _case_names(case) -> list[str]:
-    """A case, or the parameters of a parameterised case, as "case[.param]"."""
-    if not case.subtests:
-        return [case.name]
-    return [case.name] + [f'{case.name}.{p.name}' for p in case.subtests]
-
-
-def v7s_selftest(lines: Iterable[str]) -> tuple[str, str]:
+def v7s_selftest(console: str) -> tuple[str, str]:
     """("pass" | "fail" | "missing", why) from the boots' judge of it."""
-    suite = results.v7s_suite(''.join(lines))
+    suite = results.v7s_suite(console)
     if suite is None:
         return 'missing', 'no "self test ok" in the log'
     if not suite.ok:
@@ -82,7 +46,7 @@ def required(tree: pathlib.Path) -> list[str]:
     return tree_suites.expected(tree).kunit
 
 
-def decide(status: str, suites: list[Suite], v7s: tuple[str, str],
+def decide(status: str, suites: list[results.Suite], v7s: tuple[str, str],
            required: Iterable[str], required_cases: Iterable[str] = ()) -> list[str]:
     """Every reason to fail; empty means the run passed."""
     problems = []
@@ -90,9 +54,8 @@ def decide(status: str, suites: list[Suite], v7s: tuple[str, str],
         problems.append(f'KTAP result: {status}')
     by_name = {s.name: s for s in suites}
     for s in suites:
-        if s.failed or s.crashed or s.errors or s.status not in ('SUCCESS', 'SKIPPED'):
-            problems.append(f'{s.name}: {s.status}, {s.failed} failed, {s.crashed} crashed, '
-                            f'{s.errors} parse errors')
+        if s.failed or s.errors:
+            problems.append(f'{s.name}: ' + ', '.join([f'{s.failed} failed'] + s.errors))
     for name in required:
         s = by_name.get(name)
         if s is None:
@@ -109,10 +72,11 @@ def decide(status: str, suites: list[Suite], v7s: tuple[str, str],
     return problems
 
 
-def format_counts(suites: list[Suite]) -> str:
+def format_counts(suites: list[results.Suite]) -> str:
     width = max((len(s.name) for s in suites), default=5)
     rows = [f'{s.name:<{width}}  passed {s.passed:4d}  failed {s.failed}  '
-            f'crashed {s.crashed}  skipped {s.skipped:3d}  {s.status}' for s in suites]
+            f'skipped {s.skipped:3d}  ' + ('ok' if s.ok else '; '.join(s.errors) or 'FAIL')
+            for s in suites]
     return '\n'.join(rows)
 
 
@@ -185,9 +149,9 @@ def main(argv: list[str] | None = None) -> int:
         build_dir.mkdir(parents=True, exist_ok=True)
         rc, seconds = run(tree, build_dir, log, jobs=args.jobs, timeout=args.timeout,
                           kvm=args.kvm)
-    lines = log.read_text(errors='replace').splitlines(keepends=True)
-    status, suites = parse_suites(parser, lines)
-    v7s = v7s_selftest(lines)
+    console = log.read_text(errors='replace')
+    status, suites = results.kunit_run(parser, console)
+    v7s = v7s_selftest(console)
     problems = decide(status, suites, v7s, required(tree), args.require_case)
     if rc:
         problems.insert(0, f'kunit.py exited {rc} (see {log})')

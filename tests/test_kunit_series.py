@@ -54,9 +54,9 @@ def _run(tree: pathlib.Path, commit: str, log_name: str,
     build.mkdir(parents=True, exist_ok=True)
     log = build / log_name
     rc, seconds = kunit.run(tree, build, log, jobs=2, timeout=3600, kvm=False)
-    lines = log.read_text(errors='replace').splitlines(keepends=True)
-    status, suites = kunit.parse_suites(results.load_parser(tree), lines)
-    v7s = kunit.v7s_selftest(lines)
+    console = log.read_text(errors='replace')
+    status, suites = results.kunit_run(results.load_parser(tree), console)
+    v7s = kunit.v7s_selftest(console)
     problems = kunit.decide(status, suites, v7s, kunit.required(tree), [NEW_CASE])
     figures(f'{log_name}: kunit.py exit {rc} in {seconds:.0f} s\n{kunit.format_counts(suites)}'
             f'\nv7s selftest: {v7s[0]}')

@@ -54,6 +54,7 @@ class Suite:
     seconds: float | None = None
     errors: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # failed cases, by path
+    cases: list[str] = field(default_factory=list)     # every case: case[.param]
 
     @property
     def ok(self) -> bool:
@@ -98,6 +99,8 @@ def _from_test(parser: ModuleType, name: str, test) -> Suite:
     counts = test.counts
     suite = Suite(name, counts.passed, counts.failed, counts.skipped)
     suite.failures = failed_cases(parser, test)
+    suite.cases = [path for case in test.subtests for path in
+                   [case.name] + [f'{case.name}.{p.name}' for p in case.subtests]]
     if counts.crashed:
         suite.errors.append(f'{counts.crashed} crashed')
     if counts.errors:
@@ -140,18 +143,27 @@ def kunit_seconds(console: list[str], suite: str) -> float | None:
     return round(end - start, 2)
 
 
-def kunit_suites(parser: ModuleType, console_log: str) -> list[Suite]:
-    """Every KUnit suite the console reports, as the kernel's parser sees it."""
+def kunit_run(parser: ModuleType, console_log: str) -> tuple[str, list[Suite]]:
+    """The KTAP result of the whole console (a TestStatus name; a run with
+    parse errors is not SUCCESS) and every KUnit suite it reports."""
     lines = console_log.splitlines()
     main = parse(parser, lines)
+    status = main.status.name
+    if main.counts.errors and status == 'SUCCESS':
+        status = 'FAILURE_TO_PARSE_TESTS'
     if main.status == parser.TestStatus.FAILURE_TO_PARSE_TESTS:
-        return []
+        return status, []
     suites = []
     for test in main.subtests:
         suite = _from_test(parser, test.name, test)
         suite.seconds = kunit_seconds(lines, test.name)
         suites.append(suite)
-    return suites
+    return status, suites
+
+
+def kunit_suites(parser: ModuleType, console_log: str) -> list[Suite]:
+    """Every KUnit suite the console reports, as the kernel's parser sees it."""
+    return kunit_run(parser, console_log)[1]
 
 
 KUNIT_SECTION = 'kunit/'
