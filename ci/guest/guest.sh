@@ -5,6 +5,8 @@
 # ci/guest/protocol.py reads. The init then runs its own parts and calls
 # guest_done.
 /bin/busybox --install -s /bin
+# the kernel starts init with no PATH; the init adds its own directory
+export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
