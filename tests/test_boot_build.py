@@ -9,7 +9,7 @@ import pytest
 from ci.arches import GUEST_ARCHES
 from ci.boot import build
 from ci.guest import build as guest
-from test_guest_build import elf
+from test_guest_build import elf, small_tree  # noqa: F401 (a fixture)
 from test_guest_cpio import read_newc
 
 
@@ -118,34 +118,9 @@ def test_programs_are_the_tree_own_and_ours(tmp_path):
     assert build.programs(tmp_path) == build.PROGRAMS
 
 
-@pytest.fixture
-def small_tree(tmp_path, monkeypatch):
-    """A tree whose Kconfig defines A and B, fragments asking for A, B and
-    C, and a configure step that writes the .config the test gives."""
-    tree = tmp_path / 'linux'
-    (tree / 'lib').mkdir(parents=True)
-    (tree / 'Makefile').write_text('VERSION = 1\n')
-    (tree / 'lib/Kconfig').write_text('config A\n\tbool "a"\nmenuconfig B\n\tbool "b"\n')
-    frags = tmp_path / 'frags'
-    frags.mkdir()
-    (frags / 'common.config').write_text('CONFIG_A=y\nCONFIG_C=y\n')
-    (frags / 'x86_64.config').write_text('# CONFIG_B is not set\n')
-    monkeypatch.setattr(build, 'fragments', lambda arch: [frags / 'common.config',
-                                                          frags / 'x86_64.config'])
-    monkeypatch.setattr(guest, 'CACHE', tmp_path / 'cache')
-    final = {}
-
-    def run(self, steps, log):
-        (self.obj_dir / '.config').write_text(final['text'])
-        log.parent.mkdir(parents=True, exist_ok=True)
-        log.touch()
-        return ''
-    monkeypatch.setattr(guest.Workspace, 'run', run)
-    return tree, final
-
-
 def test_build_reports_kernel_programs_that_do_not_build(small_tree, tmp_path, monkeypatch):
-    tree, final = small_tree
+    tree, final, fragments = small_tree
+    monkeypatch.setattr(build, 'fragments', lambda arch: fragments)
     final['text'] = 'CONFIG_A=y\n'
     for source in ('iommu/iommufd.c', 'iommu/iommufd_fail_nth.c',
                    'vfio/vfio_dma_mapping_test.c'):
