@@ -7,6 +7,7 @@ Ctrl-C) are noted, not raised, so that clean-up is not itself interrupted.
 """
 
 import signal
+import sys
 
 received: list[int] = []
 
@@ -32,3 +33,17 @@ def message() -> tuple[str, int]:
     name = signal.Signals(signum).name
     return (f'interrupted ({name}): stopped; OUT is left as it was before the run, '
             'and the next run starts clean', 128 + signum)
+
+
+def run(main, prog: str) -> int:
+    """main() of a ci program under install(): a signal stops it with one
+    line and 128 + the signal; what it started is killed on the way out
+    (ci/guest's builds and guests)."""
+    install()
+    try:
+        return main()
+    except Interrupted:
+        signum = received[0]
+        print(f'{prog}: interrupted ({signal.Signals(signum).name}): stopped, and the builds '
+              'and guests it started were killed', file=sys.stderr)
+        return 128 + signum

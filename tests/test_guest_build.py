@@ -3,7 +3,9 @@ the kernel steps and their timing, the static-program check, the
 initramfs and the check that the fragments took."""
 
 import shutil
+import signal
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -194,3 +196,57 @@ def test_busybox_and_user_libraries_are_the_host_or_fetched_into_the_cache():
     assert cflags == f'-isystem {root}/libcap-dev/usr/include -isystem {root}/uuid-dev/usr/include'
     assert ldflags == (f'-L{root}/libcap-dev/usr/lib/aarch64-linux-gnu '
                        f'-L{root}/uuid-dev/usr/lib/aarch64-linux-gnu')
+
+
+def _gone(pid: int) -> bool:
+    """Not running: no such process, or a zombie nobody has reaped yet."""
+    try:
+        state = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in ('Z', 'X')
+
+
+def _wait_for(path: Path, seconds: float = 10) -> str:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if path.exists() and path.read_text().strip():
+            return path.read_text().strip()
+        time.sleep(0.05)
+    raise AssertionError(f'{path} never written')
+
+
+def test_a_signal_stops_the_program_and_kills_everything_it_started(tmp_path):
+    """What ci.boot and ci.bench do on SIGTERM: one line, 128 + 15, and the
+    build's (or QEMU's) whole process group killed, not only its shell."""
+    import subprocess
+    import sys
+    pid = tmp_path / 'pid'
+    program = ('import sys\nfrom generator import interrupt\nfrom ci.guest import build\n'
+               f'main = lambda: build.run_group(["sh", "-c", "sleep 60 & echo $! > {pid}; wait"])\n'
+               'sys.exit(interrupt.run(main, "ci.test"))\n')
+    run = subprocess.Popen([sys.executable, '-c', program], cwd=build.HERE.parent.parent,
+                           stderr=subprocess.PIPE, text=True)
+    grandchild = int(_wait_for(pid))
+    run.send_signal(signal.SIGTERM)
+    _, err = run.communicate(timeout=30)
+    assert run.returncode == 128 + signal.SIGTERM
+    assert err.splitlines() == ['ci.test: interrupted (SIGTERM): stopped, and the builds and '
+                                'guests it started were killed']
+    deadline = time.monotonic() + 5
+    while not _gone(grandchild) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(grandchild)
+
+
+def test_run_group_kills_the_group_when_the_timeout_passes(tmp_path):
+    pid = tmp_path / 'pid'
+    started = time.monotonic()
+    assert build.run_group(['sh', '-c', f'sleep 60 & echo $! > {pid}; wait'], timeout=1) is None
+    assert time.monotonic() - started < 10
+    grandchild = int(_wait_for(pid))
+    deadline = time.monotonic() + 5
+    while not _gone(grandchild) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(grandchild)
+    assert build.run_group(['sh', '-c', 'exit 3']) == 3

@@ -1,5 +1,7 @@
 import sys
 
+from generator import interrupt
+
 from .run import main
 
-sys.exit(main())
+sys.exit(interrupt.run(main, 'ci.boot'))

@@ -17,6 +17,7 @@ import hashlib
 import os
 import re
 import shlex
+import signal
 import struct
 import subprocess
 from dataclasses import dataclass, field
@@ -197,6 +198,30 @@ def initramfs(busybox: Path, init: Path, payload: list[tuple[str, Path]], out: P
     out.write_bytes(cpio.archive(entries))
 
 
+def run_group(cmd: list[str], timeout: float | None = None, **popen) -> int | None:
+    """Run cmd in a process group of its own and wait; its exit status, or
+    None when the timeout passed. On the way out by an exception (a signal
+    through generator.interrupt) or the timeout, the whole group is killed:
+    killing the shell alone would leave its make or QEMU running, outside
+    the lock of the build directory."""
+    proc = subprocess.Popen(cmd, start_new_session=True, **popen)
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return _kill_group(proc)
+    except BaseException:
+        _kill_group(proc)
+        raise
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
 def lock(path: Path):
     """One kernel build at a time on this machine (2 shared cores)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -234,14 +259,13 @@ class Workspace:
                    CCACHE_MAXSIZE=os.environ.get('CI_BOOT_CCACHE_SIZE', '8G'))
         log.parent.mkdir(parents=True, exist_ok=True)
         with open(log, 'a') as out:
-            proc = subprocess.run(
-                ['unshare', '-m', 'sh', '-c',
-                 namespace_script(self.tree, self.obj_dir, self.mnt, steps)],
-                stdout=out, stderr=subprocess.STDOUT, env=env)
+            returncode = run_group(['unshare', '-m', 'sh', '-c',
+                                    namespace_script(self.tree, self.obj_dir, self.mnt, steps)],
+                                   stdout=out, stderr=subprocess.STDOUT, env=env)
         text = log.read_text(errors='replace')
-        if proc.returncode:
+        if returncode:
             tail = '\n'.join(text.splitlines()[-30:])
-            raise BuildError(f'build failed (exit {proc.returncode}), log {log}:\n{tail}')
+            raise BuildError(f'build failed (exit {returncode}), log {log}:\n{tail}')
         return text
 
     def configure(self, fragments: list[Path], log: Path) -> None:

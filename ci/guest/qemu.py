@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .build import run_group
+
 # The kernel's iommufd selftests, and ours (iommufd_access_test.c: reading
 # a mapping back through batch_from_domain, for trees whose own selftests
 # do not build)
@@ -139,18 +141,9 @@ def boot(machine: Machine, image: Path, initramfs: Path, params: list[str], out:
     cmd = command(machine, image, initramfs, params, console_log, results_log, accel, memory)
     (out / 'command').write_text(' '.join(cmd) + '\n')
     started = time.monotonic()
-    timed_out = False
     with open(out / 'qemu.log', 'w') as qemu_log:
-        proc = subprocess.Popen((['nice', '-n', '10'] if nice else []) + cmd,
-                                stdin=subprocess.DEVNULL, stdout=qemu_log,
-                                stderr=subprocess.STDOUT)
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            proc.kill()
-            proc.wait()
+        code = run_group((['nice', '-n', '10'] if nice else []) + cmd, timeout,
+                         stdin=subprocess.DEVNULL, stdout=qemu_log, stderr=subprocess.STDOUT)
     read = lambda p: p.read_text(errors='replace') if p.exists() else ''
     return Run(cmd, read(console_log), read(results_log),
-               round(time.monotonic() - started, 1), timed_out,
-               None if timed_out else proc.returncode)
+               round(time.monotonic() - started, 1), code is None, code)
