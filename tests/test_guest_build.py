@@ -250,3 +250,17 @@ def test_run_group_kills_the_group_when_the_timeout_passes(tmp_path):
         time.sleep(0.05)
     assert _gone(grandchild)
     assert build.run_group(['sh', '-c', 'exit 3']) == 3
+
+
+def test_build_times_the_kernel_make_from_its_marks_or_else_the_whole_run(tmp_path, monkeypatch):
+    tree = tmp_path / 'linux'
+    tree.mkdir()
+    (tree / 'Makefile').write_text('')
+    monkeypatch.setattr(build, 'CACHE', tmp_path / 'cache')
+    logs = {'marked': 'kernel build start 10.0\nkernel build end 70.5\n'
+                      'kernel build cpu 2m0.0s 0m30.0s\n', 'unmarked': 'CC x\n'}
+    monkeypatch.setattr(build.Workspace, 'run', lambda self, steps, log: logs[steps[0]])
+    work = build.Workspace(tree, 'x86_64')
+    assert work.build(['marked'], tmp_path / 'log') == (logs['marked'], 60.5, 150.0)
+    text, wall, cpu = work.build(['unmarked'], tmp_path / 'log')
+    assert (text, cpu) == ('CC x\n', None) and 0 <= wall < 5

@@ -8,7 +8,6 @@ only what differs between the base and the generated tree.
 """
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from ci.boot import build as boot_build
@@ -53,12 +52,9 @@ def build(tree: Path, log: Path) -> Built:
     log.unlink(missing_ok=True)
     with work.lock('bench-build'):
         work.configure(fragments(), log)
-        started = time.monotonic()
-        text = work.run(build_steps(work.src, work.obj), log)
-        seconds = time.monotonic() - started
-    wall, cpu = guest.kernel_times(text)
+        _, seconds, cpu = work.build(build_steps(work.src, work.obj), log)
     ramfs = work.obj_dir / 'ci-bench-initramfs.cpio'
     guest.initramfs(guest.busybox(work.arch), HERE / 'init.sh', payload(work.obj_dir / 'ci-bench'),
                     ramfs)
     return Built(work.tree, work.obj_dir / work.arch.guest.image, ramfs, work.obj_dir,
-                 wall if wall is not None else round(seconds, 1), cpu, log)
+                 seconds, cpu, log)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import shlex
-import time
 from pathlib import Path
 
 from ci.arches import Arch
@@ -130,12 +129,9 @@ def build(tree: Path, arch_name: str, log: Path) -> Built:
     guest.ensure_guest_packages(arch)
     with work.lock():
         work.configure(fragments(arch_name), log)
-        started = time.monotonic()
         wanted = programs(work.tree)
-        text = work.run(build_steps(arch, work.src, work.obj,
-                                    vfio_selftests_cflags(work.tree), wanted), log)
-        seconds = time.monotonic() - started
-    wall, cpu = guest.kernel_times(text)
+        text, seconds, cpu = work.build(build_steps(arch, work.src, work.obj,
+                                                    vfio_selftests_cflags(work.tree), wanted), log)
     tests = work.obj_dir / 'ci-tests'
     unbuilt = {n: first_error(text, n) for n in wanted
                if n not in OURS and not (tests / n).exists()}
@@ -143,6 +139,6 @@ def build(tree: Path, arch_name: str, log: Path) -> Built:
     guest.initramfs(guest.busybox(arch), HERE / 'init.sh',
                     [(f'tests/{n}', tests / n) for n in wanted if n not in unbuilt], ramfs)
     return Built(work.tree, work.obj_dir / arch.guest.image, ramfs, work.obj_dir,
-                 wall if wall is not None else seconds, cpu, log, unbuilt)
+                 seconds, cpu, log, unbuilt)
 
 

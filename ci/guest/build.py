@@ -20,6 +20,7 @@ import shlex
 import signal
 import struct
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -267,6 +268,15 @@ class Workspace:
             tail = '\n'.join(text.splitlines()[-30:])
             raise BuildError(f'build failed (exit {returncode}), log {log}:\n{tail}')
         return text
+
+    def build(self, steps: list[str], log: Path) -> tuple[str, float, float | None]:
+        """Run the build steps (kernel_steps first); the log's text and the
+        kernel make's wall-clock and CPU seconds (kernel_times; the whole
+        run's wall clock when the marks are missing)."""
+        started = time.monotonic()
+        text = self.run(steps, log)
+        wall, cpu = kernel_times(text)
+        return text, wall if wall is not None else round(time.monotonic() - started, 1), cpu
 
     def configure(self, fragments: list[Path], log: Path) -> None:
         """Make .config and fail if any requested symbol that the tree
