@@ -209,7 +209,8 @@ def run_group(cmd: list[str], timeout: float | None = None, **popen) -> int | No
     try:
         return proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        return _kill_group(proc)
+        _kill_group(proc)
+        return None
     except BaseException:
         _kill_group(proc)
         raise
