@@ -70,19 +70,12 @@ def classify(text: str) -> list[Line]:
         while i < n:
             c = line[i]
             if in_comment:
-                if line.startswith('*/', i):
-                    in_comment = False
-                    i += 2
-                    continue
-                i += 1
+                in_comment = not line.startswith('*/', i)
+                i += 1 if in_comment else 2
                 continue
-            if quote:
-                if c == '\\':
-                    i += 2
-                    continue
-                if c == quote:
-                    quote = ''
-                i += 1
+            if quote:           # a backslash escapes the next character
+                quote = '' if c == quote else quote
+                i += 2 if c == '\\' else 1
                 continue
             if line.startswith('/*', i):
                 in_comment = True
@@ -123,27 +116,20 @@ def countable(kinds: list[Line], lines: list[int]) -> list[int]:
 def mutate(text: str, kinds: list[Line], lines: list[int]) -> tuple[str, dict[int, int]]:
     """The text with a marker for each countable line; marker number -> its line."""
     src = text.split('\n')
-    before: dict[int, str] = {}
+    directives: set[int] = set()
     markers: dict[int, int] = {}
     for n in countable(kinds, lines):
         k = kinds[n - 1]
-        anchor = k.directive if k.kind == 'continuation' else n
-        if kinds[anchor - 1].kind == 'directive':
-            before[anchor] = MARK.format(anchor)
-            markers[n] = anchor
-        else:
+        if k.kind == 'code':
             markers[n] = n
-    for n, line_no in markers.items():
-        if kinds[n - 1].kind == 'code':
-            col = kinds[n - 1].column
             line = src[n - 1]
-            src[n - 1] = f'{line[:col]} {MARK.format(n)} {line[col:]}'
-    out = []
-    for number, line in enumerate(src, 1):
-        if number in before:
-            out.append(before[number])
-        out.append(line)
-    return '\n'.join(out), markers
+            src[n - 1] = f'{line[:k.column]} {MARK.format(n)} {line[k.column:]}'
+        else:           # a directive, or a continuation of one: marked above it
+            markers[n] = k.directive if k.kind == 'continuation' else n
+            directives.add(markers[n])
+    for n in directives:
+        src[n - 1] = f'{MARK.format(n)}\n{src[n - 1]}'
+    return '\n'.join(src), markers
 
 
 def found(preprocessed: str) -> set[int]:
@@ -172,20 +158,14 @@ def hiding_conditions(text: str, line: int) -> list[str]:
             stack[-1].append(here)
         elif name == 'endif' and stack:
             stack.pop()
-    result = []
-    for branch in filter(None, stack):
-        result.append(branch[0] if len(branch) == 1 else f'{branch[-1]} (of {branch[0]})')
-    return result
-
-
-def _logical_lines(text: str) -> list[str]:
-    return re.sub(r'\\\n', ' ', text).split('\n')
+    return [branch[0] if len(branch) == 1 else f'{branch[-1]} (of {branch[0]})'
+            for branch in filter(None, stack)]
 
 
 def makefile_symbols(makefile: str, target: str) -> list[str]:
     """CONFIG_ symbols that put target (foo.o or dir/) into the build, per this Makefile."""
     symbols: list[str] = []
-    for line in _logical_lines(makefile):
+    for line in re.sub(r'\\\n', ' ', makefile).split('\n'):     # joined continuations
         m = re.match(r'\s*([\w.-]+)-(\$\(CONFIG_(\w+)\)|y|objs)\s*[:+]?=\s*(.*)', line)
         if not m or target not in m.group(4).split():
             continue
@@ -268,7 +248,6 @@ class Tracker:
         self.pending: dict[tuple[str, str], set[int]] = {}
         self.total: dict[tuple[str, str], int] = {}
         self.texts: dict[tuple[str, str], str] = {}
-        self.by_arch: dict[tuple[str, str], dict[str, int]] = {}
         self.users: dict[tuple[str, str], dict[str, int]] = {}
 
     def add(self, step: str, file: str, text: str, lines: list[int]) -> None:
@@ -285,9 +264,7 @@ class Tracker:
     def record(self, step: str, arch: str, covered: dict[str, set[int]],
                tried: dict[str, int]) -> None:
         for file, lines in covered.items():
-            key = (step, file)
-            self.by_arch.setdefault(key, {})[arch] = len(lines & self.pending.get(key, set()))
-            self.pending[key] = self.pending.get(key, set()) - lines
+            self.pending[(step, file)] = self.pending.get((step, file), set()) - lines
         for file, n in tried.items():
             self.users.setdefault((step, file), {})[arch] = n
 
