@@ -109,10 +109,9 @@ class Para:
 
 
 @dataclasses.dataclass
-class Raw:
-    """Lines each renderer has of its own (the legend and details are markdown's)."""
+class MdOnly:
+    """Lines only markdown has: the legend, and the details HTML gives as cell titles."""
     md: list[str]
-    html: list[str]
 
 
 def _head(*names: str) -> list[Cell]:
@@ -241,7 +240,7 @@ def document(data: dict) -> list:
               Span(f' ({len(bad)} problems, listed at the end)' if bad else '', 'md')],
              cls='failed' if bad else 'pass'),
         Heading(2, 'Builds (W=1, each commit, objects it changes)'),
-        _matrix(data), Raw([LEGEND], []), _arch_table(data), Raw(_details(data), []),
+        _matrix(data), MdOnly([LEGEND]), _arch_table(data), MdOnly(_details(data)),
         Heading(2, 'checkpatch --strict'), *_checkpatch(data.get('checkpatch')),
         Heading(2, 'Changed-line coverage'), *_coverage(data.get('coverage'), quick),
         Heading(2, 'Range-diff'),
@@ -327,17 +326,13 @@ td.fail{background:#f99;font-weight:bold}td.warn{background:#fe9}td.skip{color:#
 code{font-size:90%}.pass{color:#070}.failed{color:#b00}'''
 
 
-def _a(href: str, text: str) -> str:
-    return f'<a href="{html.escape(href)}">{text}</a>'
-
-
 def _html_cell(cell: Cell, tag: str = 'td') -> str:
     e = html.escape
     text = f'<code>{e(cell.text)}</code>' if cell.code else e(cell.text)
     if cell.pre:
         text = f'<pre>{text}</pre>'
     if cell.link:
-        text = _a(cell.link, text)
+        text = f'<a href="{e(cell.link)}">{text}</a>'
     attrs = ((f' class="{cell.cls}"' if cell.cls is not None else '')
              + (f' title="{e(cell.title)}"' if cell.title is not None else ''))
     return f'<{tag}{attrs}>{text}</{tag}>'
@@ -367,7 +362,7 @@ def _html_block(block) -> list[str]:
     if isinstance(block, Bullets):
         return [(_html_heading(block.heading) if block.heading else '') + '<ul>'
                 + ''.join(f'<li>{html.escape(x)}</li>' for x in block.items) + '</ul>']
-    return block.html
+    return []
 
 
 def to_html(data: dict) -> str:
