@@ -31,26 +31,16 @@ def get_maintainer(tree: pathlib.Path, patch: pathlib.Path) -> tuple[list[str], 
     return to, cc
 
 
-def _header_end(lines: list[str]) -> int:
-    for i, line in enumerate(lines):
-        if line == '':
-            return i
-    return len(lines)
-
-
 def _fold(name: str, addresses: list[str]) -> list[str]:
-    if not addresses:
-        return []
-    out = [f'{name}: {addresses[0]}' + (',' if len(addresses) > 1 else '')]
-    for n, a in enumerate(addresses[1:], 2):
-        out.append(f' {a}' + (',' if n < len(addresses) else ''))
-    return out
+    """'name: a,' then ' b,' ... one address a line, no comma after the last."""
+    return [(' ' if n else f'{name}: ') + a + (',' if n < len(addresses) - 1 else '')
+            for n, a in enumerate(addresses)]
 
 
 def set_recipients(text: str, to: list[str], cc: list[str]) -> str:
     """The patch text with exactly these To:/Cc: headers (folded, one address a line)."""
     lines = text.split('\n')
-    end = _header_end(lines)
+    end = lines.index('') if '' in lines else len(lines)
     head, body = lines[:end], lines[end:]
     kept: list[str] = []
     skipping = False
