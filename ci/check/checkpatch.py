@@ -16,6 +16,7 @@ import subprocess
 import tomllib
 
 ALLOW_FILE = pathlib.Path(__file__).resolve().parent / 'checkpatch-allow.toml'
+ALLOW_KEYS = ('step', 'type', 'message', 'reason')
 
 HEAD = re.compile(r'^(ERROR|WARNING|CHECK):([A-Z0-9_]+): (.*)$')
 WHERE = re.compile(r'^#(\d+): (?:FILE: (.+?):(\d+):)?')
@@ -49,7 +50,6 @@ class Allow:
 
 @dataclasses.dataclass
 class Result:
-    findings: list[Finding]
     allowed: list[tuple[Finding, Allow]]
     failing: list[Finding]          # errors, and warnings/checks no entry allows
     stale: list[Allow]              # allow-list entries that matched nothing
@@ -68,15 +68,10 @@ def parse(step: str, output: str) -> list[Finding]:
         m = HEAD.match(line)
         if not m:
             continue
-        patch_line, file, src_line = 0, '', 0
-        if i + 1 < len(lines):
-            w = WHERE.match(lines[i + 1])
-            if w:
-                patch_line = int(w.group(1))
-                if w.group(2):
-                    file, src_line = w.group(2), int(w.group(3))
-        findings.append(Finding(step, m.group(1), m.group(2), m.group(3), patch_line, file,
-                                src_line))
+        w = WHERE.match(lines[i + 1]) if i + 1 < len(lines) else None
+        file, src_line = (w.group(2), int(w.group(3))) if w and w.group(2) else ('', 0)
+        findings.append(Finding(step, m.group(1), m.group(2), m.group(3),
+                                int(w.group(1)) if w else 0, file, src_line))
     return findings
 
 
@@ -86,10 +81,10 @@ def load_allow(path: pathlib.Path = ALLOW_FILE) -> list[Allow]:
     data = tomllib.loads(path.read_text())
     entries = []
     for n, raw in enumerate(data.get('allow', []), 1):
-        missing = [k for k in ('step', 'type', 'message', 'reason') if not str(raw.get(k, '')).strip()]
+        missing = [k for k in ALLOW_KEYS if not str(raw.get(k, '')).strip()]
         if missing:
             raise ValueError(f'{path.name}: entry {n} lacks {", ".join(missing)}')
-        unknown = set(raw) - {'step', 'type', 'message', 'reason'}
+        unknown = set(raw) - set(ALLOW_KEYS)
         if unknown:
             raise ValueError(f'{path.name}: entry {n} has unknown keys {sorted(unknown)}')
         re.compile(raw['message'])
@@ -106,7 +101,7 @@ def judge(findings: list[Finding], allow: list[Allow], crashed: list[str] | None
             used.add(entry)
         else:
             failing.append(f)
-    return Result(findings, allowed, failing, [a for a in allow if a not in used], crashed or [])
+    return Result(allowed, failing, [a for a in allow if a not in used], crashed or [])
 
 
 def run(tree: pathlib.Path, patches: list[tuple[str, pathlib.Path]]) -> tuple[list[Finding], list[str]]:
