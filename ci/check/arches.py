@@ -24,6 +24,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import time
 
 from ci import kconfig
 from ci.arches import Arch
@@ -85,12 +86,11 @@ def _symbols_at(srctree: pathlib.Path, base_commit: str) -> frozenset[str]:
 
 
 def setup(arch: Arch, srctree: pathlib.Path, base_commit: str, env: dict, log,
-          jobs: int = 2, prepare: bool = True) -> tuple[pathlib.Path, dict]:
+          jobs: int = 2) -> tuple[pathlib.Path, dict]:
     """Configure (if needed), verify and prepare the arch's build directory.
 
-    Returns the directory and a dict of what was done, with timings.
+    Returns the directory and the seconds of each: {'config_s', 'prepare_s'}.
     """
-    import time
     build = build_dir(arch, srctree)
     want, undefined = kconfig.defined_only(kconfig.requested(fragments(arch)),
                                            _symbols_at(srctree, base_commit))
@@ -100,11 +100,9 @@ def setup(arch: Arch, srctree: pathlib.Path, base_commit: str, env: dict, log,
                                      [f.read_text() for f in fragments(arch)]]).encode()).hexdigest()
     stamp_path = build / STAMP
     stamp = json.loads(stamp_path.read_text()) if stamp_path.exists() else {}
-    done = {'configured': False, 'wiped': False}
     if stamp.get('srctree') not in (None, str(srctree)) and build.exists():
         log(f'{arch.name}: build directory was for {stamp.get("srctree")}: starting afresh')
         shutil.rmtree(build)
-        done['wiped'] = True
         stamp = {}
     build.mkdir(parents=True, exist_ok=True)
     make = make_args(arch, srctree, build, env, jobs)
@@ -120,7 +118,6 @@ def setup(arch: Arch, srctree: pathlib.Path, base_commit: str, env: dict, log,
             with open(build / '.config', 'a') as f:
                 f.write(merged.read_text())
             _run(make + ['-s', 'olddefconfig'], build, 'config', env)
-        done['configured'] = True
     final = kconfig.parse((build / '.config').read_text())
     optional = set().union(*(kconfig.optional(f.read_text()) for f in fragments(arch)))
     soft = kconfig.mismatches({s: v for s, v in want.items() if s in optional}, final)
@@ -130,10 +127,9 @@ def setup(arch: Arch, srctree: pathlib.Path, base_commit: str, env: dict, log,
     if bad:
         stamp_path.unlink(missing_ok=True)
         raise ConfigError(f'{arch.name}: the config fragments did not take: ' + '; '.join(bad))
-    done['config_s'] = round(time.monotonic() - t, 1)
+    done = {'config_s': round(time.monotonic() - t, 1)}
     t = time.monotonic()
-    if prepare:
-        _run(make + ['-s', 'prepare'], build, 'prepare', env)
+    _run(make + ['-s', 'prepare'], build, 'prepare', env)
     done['prepare_s'] = round(time.monotonic() - t, 1)
     stamp_path.write_text(json.dumps({'srctree': str(srctree), 'config': key}) + '\n')
     return build, done
