@@ -108,18 +108,14 @@ def judge(targets: list[str], parsed: dict[str, kbuild.ObjectOutput], returncode
     ours = set(targets)
     compiled = sorted(o for o, r in parsed.items() if r.compiled and o.endswith('.o')
                       and (o in ours or any(o.startswith(d + '/') for d in dirs)))
-    cell = Cell('ok', objects=sorted(set(targets) | set(compiled)), failed=failed)
+    cell = Cell('fail' if failed or returncode else 'ok', objects=sorted(ours | set(compiled)),
+                failed=failed)
     for obj in failed:
         cell.errors += [f'{obj}: {d}' for d in parsed[obj].diags if d.kind == 'error'][:5]
-    for obj in compiled:
-        if obj in failed:
-            continue
+    for obj in (o for o in compiled if o not in failed):
         cell.new_warnings += [f'{obj}: {d}' for d in kbuild.new_warnings(base.get(obj, []),
                                                                           now.get(obj, []))]
-    if failed:
-        cell.status = 'fail'
-    elif returncode != 0:
-        cell.status = 'fail'
+    if returncode and not failed:
         cell.note = f'make exit {returncode}: {tail}'.strip()
     return cell
 

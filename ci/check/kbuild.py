@@ -108,9 +108,7 @@ def new_warnings(base: list[Diag], now: list[Diag]) -> list[Diag]:
     """Warnings in `now` that `base` does not have (as multisets: a second copy is new)."""
     left = collections.Counter(d for d in base if d.kind == 'warning')
     new = []
-    for d in now:
-        if d.kind != 'warning':
-            continue
+    for d in (d for d in now if d.kind == 'warning'):
         if left[d]:
             left[d] -= 1
         else:
@@ -127,17 +125,10 @@ def parse_cmd(text: str, srctree: str) -> CmdFile | None:
     src = relative(source.group(1), srctree)
     if src is None:
         return None
-    deps = set()
     block = re.search(r'^deps_\S+ := \\\n((?:.*\\\n)*.*)$', text, re.M)
-    if block:
-        for raw in block.group(1).split('\\\n'):
-            word = raw.strip()
-            if not word or word.startswith('$('):
-                continue
-            rel = relative(word, srctree)
-            if rel:
-                deps.add(rel)
-    deps.add(src)
+    words = [w.strip() for w in block.group(1).split('\\\n')] if block else []
+    # relative() leaves out $(wildcard ...) and the paths outside the tree
+    deps = {rel for w in words if w and (rel := relative(w, srctree))} | {src}
     return CmdFile(command.group(1), src, frozenset(deps), command.group(2))
 
 
