@@ -118,10 +118,11 @@ def test_changed_added_and_diff(repo):
     assert gitrepo.changed_files(repo, 'HEAD~1', 'HEAD') == ['a.c', 'new.h']
     assert '+int b;' in gitrepo.diff_u0(repo, 'HEAD~1', 'HEAD', ['a.c'])
     assert gitrepo.diff_u0(repo, 'HEAD~1', 'HEAD', []) == ''
-    assert gitrepo.added_files(repo, 'HEAD~1', 'HEAD') == ['new.h']
+    assert gitrepo.changed_files(repo, 'HEAD~1', 'HEAD', '--diff-filter=A') == ['new.h']
     (repo / 'new.h').unlink()
     _git(repo, 'commit', '-q', '-a', '-m', 'two')
     assert gitrepo.changed_files(repo, 'HEAD~2', 'HEAD') == ['a.c']
     assert gitrepo.touched_files(repo, 'HEAD~2', 'HEAD') == ['a.c', 'new.h']
     assert gitrepo.show(repo, 'HEAD~1', 'new.h') == '#define X 1\n'
     assert gitrepo.exists(repo, 'HEAD~1') and not gitrepo.exists(repo, '1' * 40)
+    assert gitrepo.exists(repo, 'HEAD~1', 'new.h') and not gitrepo.exists(repo, 'HEAD', 'new.h')

@@ -18,6 +18,7 @@ that object did not have it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import pathlib
 import subprocess
@@ -213,11 +214,7 @@ def run_arch(arch: arches.Arch, series, srctree: pathlib.Path, env: dict, jobs: 
     result.timings['prepare'] = done['prepare_s']
 
     repo = series.worktree
-
-    def at_tip(path: str) -> bool:
-        return subprocess.run(['git', '-C', str(repo), 'cat-file', '-e', f'{series.tip}:{path}'],
-                              capture_output=True).returncode == 0
-
+    at_tip = functools.partial(gitrepo.exists, repo, series.tip)     # at_tip(path): in the tip?
     result.subsystems = subsystems(gitrepo.touched_files(repo, series.base, series.tip), at_tip)
     builder = Builder(arch, srctree, build, env, jobs, series.out / 'logs' / arch.name,
                       series.out)
@@ -295,7 +292,7 @@ def _commit_cell(builder: Builder, store: WarningStore, index, base: dict, repo,
                  c, log_name: str, carried: set[str], at_tip, subsystems: list[str]) -> Cell:
     """Rebuild what commit c changes (the tree at c) and judge it against the base."""
     changed = gitrepo.changed_files(repo, parent, c.commit)
-    added = gitrepo.added_files(repo, parent, c.commit)
+    added = gitrepo.changed_files(repo, parent, c.commit, '--diff-filter=A')
     targets = targets_for(changed, index, carried)
     dirs = new_dirs(changed, added, index, at_tip)
     if not targets and not dirs:

@@ -86,8 +86,9 @@ def checkout(worktree: pathlib.Path, commit: str) -> None:
     git(worktree, 'checkout', '-q', '--detach', commit)
 
 
-def changed_files(repo: pathlib.Path, a: str, b: str) -> list[str]:
-    out = git(repo, 'diff', '--no-renames', '--name-only', a, b)
+def changed_files(repo: pathlib.Path, a: str, b: str, *options: str) -> list[str]:
+    """The files a..b changes; options narrow them (--diff-filter=A: those it adds)."""
+    out = git(repo, 'diff', '--no-renames', '--name-only', *options, a, b)
     return [line for line in out.splitlines() if line]
 
 
@@ -95,11 +96,6 @@ def touched_files(repo: pathlib.Path, a: str, b: str) -> list[str]:
     """Every file some commit of a..b changes (also those a later commit changes back)."""
     out = git(repo, 'log', '--no-renames', '--name-only', '--format=', f'{a}..{b}')
     return sorted({line for line in out.splitlines() if line})
-
-
-def added_files(repo: pathlib.Path, a: str, b: str) -> list[str]:
-    out = git(repo, 'diff', '--no-renames', '--name-only', '--diff-filter=A', a, b)
-    return [line for line in out.splitlines() if line]
 
 
 def diff_u0(repo: pathlib.Path, a: str, b: str, files: list[str]) -> str:
@@ -112,6 +108,8 @@ def show(repo: pathlib.Path, commit: str, path: str) -> str:
     return git(repo, 'show', f'{commit}:{path}')
 
 
-def exists(repo: pathlib.Path, rev: str) -> bool:
-    return subprocess.run(['git', '-C', str(repo), 'cat-file', '-e', f'{rev}^{{commit}}'],
+def exists(repo: pathlib.Path, rev: str, path: str = '') -> bool:
+    """rev is a commit of repo; with a path, one that has that file."""
+    what = f'{rev}:{path}' if path else f'{rev}^{{commit}}'
+    return subprocess.run(['git', '-C', str(repo), 'cat-file', '-e', what],
                           capture_output=True).returncode == 0
