@@ -81,8 +81,7 @@ def test_mutate_and_map_markers_back_to_lines():
     assert lines[3] == '__jmake_3__' and lines[4].startswith('#define TWICE')
     assert '__jmake_17__ return a;' in text
     # a marker placed in code is still found after the preprocessor moved it
-    assert coverage.covered_lines(markers, coverage.found('x __jmake_12__ y __jmake_3__')) == \
-        {12, 4}
+    assert coverage.covered_lines(markers, 'x __jmake_12__ y __jmake_3__') == {12, 4}
 
 
 @pytest.mark.skipif(subprocess.run(['which', 'cpp'], capture_output=True).returncode,
@@ -97,7 +96,7 @@ def test_markers_through_the_real_preprocessor(tmp_path, define, expect):
     (tmp_path / 'a.c').write_text(text)
     out = subprocess.run(['cpp', '-I', str(tmp_path), define, str(tmp_path / 'a.c')],
                          capture_output=True, text=True, check=True).stdout
-    assert coverage.covered_lines(markers, coverage.found(out)) == expect
+    assert coverage.covered_lines(markers, out) == expect
 
 
 def test_hiding_conditions_name_the_open_branches():

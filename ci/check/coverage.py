@@ -132,11 +132,9 @@ def mutate(text: str, kinds: list[Line], lines: list[int]) -> tuple[str, dict[in
     return '\n'.join(src), markers
 
 
-def found(preprocessed: str) -> set[int]:
-    return {int(m) for m in MARK_RE.findall(preprocessed)}
-
-
-def covered_lines(markers: dict[int, int], seen: set[int]) -> set[int]:
+def covered_lines(markers: dict[int, int], preprocessed: str) -> set[int]:
+    """The lines whose marker came out of the preprocessor."""
+    seen = {int(m) for m in MARK_RE.findall(preprocessed)}
     return {line for line, marker in markers.items() if marker in seen}
 
 
@@ -230,7 +228,7 @@ def measure(srctree: pathlib.Path, build: pathlib.Path, index: kbuild.Index,
                                capture_output=True)
                 tried[file] += 1
                 if out.exists():
-                    got |= covered_lines(markers, found(out.read_text(errors='replace')))
+                    got |= covered_lines(markers, out.read_text(errors='replace'))
                     out.unlink()
                 if len(got) == len(markers):
                     break
