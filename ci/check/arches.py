@@ -89,7 +89,7 @@ def setup(arch: Arch, srctree: pathlib.Path, base_commit: str, env: dict, log,
           jobs: int = 2) -> tuple[pathlib.Path, dict]:
     """Configure (if needed), verify and prepare the arch's build directory.
 
-    Returns the directory and the seconds of each: {'config_s', 'prepare_s'}.
+    Returns the directory and the seconds of each: {'config', 'prepare'}.
     """
     build = build_dir(arch, srctree)
     want, undefined = kconfig.defined_only(kconfig.requested(fragments(arch)),
@@ -127,12 +127,12 @@ def setup(arch: Arch, srctree: pathlib.Path, base_commit: str, env: dict, log,
     if bad:
         stamp_path.unlink(missing_ok=True)
         raise ConfigError(f'{arch.name}: the config fragments did not take: ' + '; '.join(bad))
-    done = {'config_s': round(time.monotonic() - t, 1)}
+    timings = {'config': round(time.monotonic() - t, 1)}
     t = time.monotonic()
     _run(make + ['-s', 'prepare'], build, 'prepare', env)
-    done['prepare_s'] = round(time.monotonic() - t, 1)
+    timings['prepare'] = round(time.monotonic() - t, 1)
     stamp_path.write_text(json.dumps({'srctree': str(srctree), 'config': key}) + '\n')
-    return build, done
+    return build, timings
 
 
 def _run(args: list[str], build: pathlib.Path, what: str, env: dict) -> None:

@@ -149,6 +149,7 @@ class WarningStore:
         return [kbuild.Diag(*d) for d in rec['diags']] if rec else []
 
     def update(self, parsed: dict[str, kbuild.ObjectOutput]) -> None:
+        """Records of what this make compiled, dropping what failed; saved."""
         for obj, out in parsed.items():
             mtime = self._mtime(obj)
             if out.compiled and not out.failed and mtime is not None:
@@ -156,6 +157,7 @@ class WarningStore:
                                      'diags': [dataclasses.astuple(d) for d in out.diags]}
             elif out.failed:
                 self.records.pop(obj, None)
+        self.save()
 
     def save(self) -> None:
         tmp = self.path.with_suffix('.tmp')
@@ -205,13 +207,12 @@ def run_arch(arch: arches.Arch, series, srctree: pathlib.Path, env: dict, jobs: 
     progress.set(f'{arch.name}: configure + prepare')
     gitrepo.checkout(srctree, series.base)
     try:
-        build, done = arches.setup(arch, srctree, series.base, env, log, jobs)
+        build, timings = arches.setup(arch, srctree, series.base, env, log, jobs)
     except arches.ConfigError as e:
         result.status, result.error = 'error', str(e)
         result.base_log = _keep_config_logs(arch, srctree, series.out)
         return result
-    result.timings['config'] = done['config_s']
-    result.timings['prepare'] = done['prepare_s']
+    result.timings.update(timings)
 
     repo = series.worktree
     at_tip = functools.partial(gitrepo.exists, repo, series.tip)     # at_tip(path): in the tip?
@@ -272,8 +273,7 @@ def _base_build(builder: Builder, store: WarningStore, result: ArchRun) -> tuple
     """Build the subsystems whole at the base commit: (object index, base warnings by
     object); sets result.base_log and base_failed."""
     build, srctree = builder.build, str(builder.srctree)
-    index = kbuild.Index(build, srctree)
-    index.scan(result.subsystems)
+    index = kbuild.Index(build, srctree, result.subsystems)
     for obj in list(index.objects):
         if not store.valid(obj):
             (build / obj).unlink(missing_ok=True)
@@ -281,10 +281,8 @@ def _base_build(builder: Builder, store: WarningStore, result: ArchRun) -> tuple
         parsed, rc, result.base_log, _ = builder.run([d + '/' for d in result.subsystems],
                                                      'base.log')
         store.update(parsed)
-        store.save()
         result.base_failed = sorted(o for o, r in parsed.items() if r.failed)
-    index = kbuild.Index(build, srctree)
-    index.scan(result.subsystems)
+    index = kbuild.Index(build, srctree, result.subsystems)
     return index, {obj: store.get(obj) for obj in index.objects if store.valid(obj)}
 
 
@@ -299,7 +297,6 @@ def _commit_cell(builder: Builder, store: WarningStore, index, base: dict, repo,
         return Cell('not built', note='this config compiles none of its files')
     parsed, rc, log_path, tail = builder.run(targets + [d + '/' for d in dirs], log_name)
     store.update(parsed)
-    store.save()
     index.refresh(targets)
     if dirs:
         index.scan(dirs)

@@ -140,10 +140,11 @@ def cmd_path(build: pathlib.Path, obj: str) -> pathlib.Path:
 class Index:
     """The compiled objects of some build directories, and what each read."""
 
-    def __init__(self, build: pathlib.Path, srctree: str):
+    def __init__(self, build: pathlib.Path, srctree: str, dirs: list[str] = ()):
         self.build = build
         self.srctree = srctree
         self.objects: dict[str, CmdFile] = {}
+        self.scan(dirs)
 
     def scan(self, dirs: list[str]) -> None:
         for d in dirs:
