@@ -19,25 +19,6 @@ from ci.check import boots as boots_mod
 MARK = {'ok': 'ok', 'fail': 'FAIL', 'not built': '-', 'not run': 'n/a'}
 
 
-def cell_text(cell: dict | None) -> str:
-    if not cell:
-        return MARK['not run']
-    text = MARK.get(cell['status'], cell['status'])
-    if cell.get('new_warnings'):
-        text += f' +{len(cell["new_warnings"])}W'
-    return text
-
-
-def cell_class(cell: dict | None) -> str:
-    if not cell:
-        return 'skip'
-    if cell['status'] == 'fail':
-        return 'fail'
-    if cell.get('new_warnings'):
-        return 'warn'
-    return {'ok': 'ok', 'not built': 'skip'}.get(cell['status'], 'skip')
-
-
 def problems(data: dict) -> list[str]:
     """One line per reason the run fails; empty when it passes."""
     out = []
@@ -118,18 +99,25 @@ def _head(*names: str) -> list[Cell]:
     return [Cell(n) for n in names]
 
 
+def _matrix_cell(cell: dict | None) -> Cell:
+    """A commit on an arch: its mark, its log, its colour, the errors behind it as the title."""
+    if not cell:
+        return Cell(MARK['not run'], cls='skip', title='')
+    warnings = cell.get('new_warnings', [])
+    text = MARK.get(cell['status'], cell['status']) + (f' +{len(warnings)}W' if warnings else '')
+    cls = ('fail' if cell['status'] == 'fail' else 'warn' if warnings
+           else 'ok' if cell['status'] == 'ok' else 'skip')
+    title = '; '.join(cell.get('errors', []) + warnings
+                      + ([cell['note']] if cell.get('note') else []))
+    return Cell(text, cell.get('log', ''), cls, title)
+
+
 def _matrix(data: dict) -> Table:
     runs = data.get('arch_runs', {})
-    rows = []
-    for n, c in enumerate(data['series']['commits'], 1):
-        row = [Cell(str(n)), Cell(c['step']), Cell(c['commit'][:12], code=True)]
-        for arch in data['arches']:
-            cell = runs.get(arch, {}).get('cells', {}).get(c['step'])
-            title = ('; '.join(cell.get('errors', []) + cell.get('new_warnings', [])
-                               + ([cell['note']] if cell.get('note') else [])) if cell else '')
-            row.append(Cell(cell_text(cell), (cell or {}).get('log', ''), cell_class(cell),
-                            title))
-        rows.append(row)
+    rows = [[Cell(str(n)), Cell(c['step']), Cell(c['commit'][:12], code=True)]
+            + [_matrix_cell(runs.get(arch, {}).get('cells', {}).get(c['step']))
+               for arch in data['arches']]
+            for n, c in enumerate(data['series']['commits'], 1)]
     return Table(_head('#', 'step', 'commit', *data['arches']), rows)
 
 
