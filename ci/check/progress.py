@@ -15,10 +15,8 @@ class Progress:
         self.text = ''
         self.lock = threading.Lock()
         self.stop = threading.Event()
-        self.thread = None
         if self.live:
-            self.thread = threading.Thread(target=self._tick, args=(interval,), daemon=True)
-            self.thread.start()
+            threading.Thread(target=self._tick, args=(interval,), daemon=True).start()
 
     @staticmethod
     def clock(seconds: float) -> str:

@@ -32,13 +32,13 @@ def _git(tree, *args):
                           capture_output=True, env=env).stdout.strip()
 
 
-def _insert(path: pathlib.Path, anchor: str, text: str, after: bool = True, nth: int = 1) -> None:
-    """Insert text on its own lines after (or before) the line holding the nth anchor."""
+def _insert(path: pathlib.Path, anchor: str, text: str, after: bool = True) -> None:
+    """Insert text on its own lines after (or before) the first line holding anchor."""
     lines = path.read_text().splitlines(keepends=True)
     hits = [i for i, line in enumerate(lines) if anchor in line]
-    if len(hits) < nth:
+    if not hits:
         raise SystemExit(f'{path}: anchor {anchor!r} not found')
-    at = hits[nth - 1] + (1 if after else 0)
+    at = hits[0] + (1 if after else 0)
     lines[at:at] = [t + '\n' for t in text.split('\n')]
     path.write_text(''.join(lines))
 
