@@ -63,7 +63,6 @@ def classify(text: str) -> list[Line]:
     in_comment = False
     directive_line = 0          # the directive the next line continues, if any
     for number, line in enumerate(text.split('\n'), 1):
-        continues = directive_line
         column = -1
         i, n = 0, len(line)
         quote = ''
@@ -90,21 +89,16 @@ def classify(text: str) -> list[Line]:
                     quote = c
             i += 1
         ends_continued = line.rstrip().endswith('\\') and not in_comment
-        if continues:
-            out.append(Line('continuation', directive=continues))
-            directive_line = continues if ends_continued else 0
-            continue
-        if column >= 0 and line[column] == '#':
-            name = re.match(r'#\s*(\w*)', line[column:]).group(1)
-            if name in CONDITIONAL:
-                out.append(Line('conditional'))
-                directive_line = 0
-            else:
-                out.append(Line('directive'))
-                directive_line = number if ends_continued else 0
-            continue
-        directive_line = 0
-        out.append(Line('code', column) if column >= 0 else Line('none'))
+        if directive_line:
+            out.append(Line('continuation', directive=directive_line))
+        elif column >= 0 and line[column] == '#':
+            conditional = re.match(r'#\s*(\w*)', line[column:]).group(1) in CONDITIONAL
+            out.append(Line('conditional' if conditional else 'directive'))
+            directive_line = 0 if conditional else number
+        else:
+            out.append(Line('code', column) if column >= 0 else Line('none'))
+        if not ends_continued:
+            directive_line = 0
     return out
 
 
@@ -212,8 +206,7 @@ def measure(srctree: pathlib.Path, build: pathlib.Path, index: kbuild.Index,
         if not users or not path.is_file():
             continue
         text = path.read_text(errors='surrogateescape')
-        kinds = classify(text)
-        mutated, markers = mutate(text, kinds, lines)
+        mutated, markers = mutate(text, classify(text), lines)
         if not markers:
             continue
         stat = path.stat()
