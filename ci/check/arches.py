@@ -52,7 +52,7 @@ def compiler(arch: Arch, env: dict) -> str:
     user's environment keep their launchers; the last word, the compiler,
     gets the arch's cross prefix.  Default: ccache when installed.
     """
-    words = shlex.split(env.get('CC', '')) if env.get('CC') else []
+    words = shlex.split(env.get('CC', ''))
     if not words:
         words = (['ccache'] if shutil.which('ccache') else []) + ['gcc']
     name = pathlib.PurePosixPath(words[-1]).name

@@ -147,7 +147,10 @@ def main(argv=None) -> int:
     phases.timings.append(('total', round(time.monotonic() - started, 1)))
     data['timings'] = phases.timings
     data['boots'] = boots.collect(s.out)
-    problems = write_results(s.out, data)
+    (s.out / 'check.json').write_text(json.dumps(data, indent=1) + '\n')
+    (s.out / 'report.md').write_text(report.markdown(data))
+    (s.out / 'report.html').write_text(report.to_html(data))
+    problems = report.problems(data)
     print('timings:')
     for phase, sec in phases.timings:
         print(f'  {phase:<28} {sec:8.1f} s')
@@ -246,11 +249,3 @@ def run_arch(arch, s, srctree, args, tracker, progress) -> bisect.ArchRun:
     progress.log(f'{arch.name}: {run.status} in {run.timings.get("total", 0):.0f} s ({others})'
                  + (f': {run.error.splitlines()[0]}' if run.error else ''))
     return run
-
-
-def write_results(out: pathlib.Path, data: dict) -> list[str]:
-    """check.json, report.md and report.html; the problems they list."""
-    (out / 'check.json').write_text(json.dumps(data, indent=1) + '\n')
-    (out / 'report.md').write_text(report.markdown(data))
-    (out / 'report.html').write_text(report.to_html(data))
-    return report.problems(data)
