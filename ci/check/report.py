@@ -195,13 +195,11 @@ def _boots(found: list[dict]) -> list:
                       ' writes its reports to the series directory, boot/)'])]
     blocks = []
     for b in found:
-        rows = []
-        for r in b['rows']:
-            cls = 'fail' if r['failed'] else 'ok'
-            before = r['before']
-            rows.append([Cell(r['suite'])] + [Cell(str(r[c]), cls=cls) for c in boots_mod.COLUMNS]
-                        + [Cell('-' if r['seconds'] is None else f'{r["seconds"]:.1f}')]
-                        + [Cell(str(before[c]) if before else '-') for c in boots_mod.COLUMNS])
+        rows = [[Cell(r['suite'])]
+                + [Cell(str(r[c]), cls='fail' if r['failed'] else 'ok') for c in boots_mod.COLUMNS]
+                + [Cell('-' if r['seconds'] is None else f'{r["seconds"]:.1f}')]
+                + [Cell(str(r['before'][c]) if r['before'] else '-') for c in boots_mod.COLUMNS]
+                for r in b['rows']]
         blocks += [Heading(3, f'{b["name"]}: {"PASS" if b["passed"] else "FAIL"}',
                            cls='pass' if b['passed'] else 'failed'),
                    Table(_head(*BOOT_HEAD), rows)]
