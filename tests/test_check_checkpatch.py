@@ -34,6 +34,8 @@ def test_parse_reads_level_type_message_and_place():
         ('drivers/iommu/sprd-iommu.c', 378, 21)
     assert found[2].message == 'Alignment should match open parenthesis'
     assert found[2].where() == 'include/linux/iommu.h:812'
+    assert str(found[2]) == ('core: CHECK:PARENTHESIS_ALIGNMENT: Alignment should match open '
+                             'parenthesis (include/linux/iommu.h:812)')
     assert all(f.step == 'core' for f in found)
 
 

@@ -35,6 +35,9 @@ class Finding:
     def where(self) -> str:
         return f'{self.file}:{self.line}' if self.file else f'patch line {self.patch_line}'
 
+    def __str__(self) -> str:
+        return f'{self.step}: {self.level}:{self.type}: {self.message} ({self.where()})'
+
 
 @dataclasses.dataclass(frozen=True)
 class Allow:

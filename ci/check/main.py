@@ -83,13 +83,10 @@ def run_checkpatch(srctree, s, data):
     found, crashed = checkpatch.run(srctree, [(c.step, s.out / c.patch)
                                               for c in s.commits if c.patch])
     result = checkpatch.judge(found, checkpatch.load_allow(), crashed)
-
-    def show(f):
-        return f'{f.step}: {f.level}:{f.type}: {f.message} ({f.where()})'
     data['checkpatch'] = {
         'patches': sum(1 for c in s.commits if c.patch),
-        'failing': [show(f) for f in result.failing],
-        'allowed': [f'{show(f)} -- allowed: {a.reason}' for f, a in result.allowed],
+        'failing': [str(f) for f in result.failing],
+        'allowed': [f'{f} -- allowed: {a.reason}' for f, a in result.allowed],
         'stale': [f'step={a.step} type={a.type} message={a.message!r}' for a in result.stale],
         'crashed': result.crashed,
     }
