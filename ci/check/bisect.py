@@ -82,8 +82,7 @@ def subsystems(files: list[str], is_file) -> list[str]:
 
 def targets_for(changed: list[str], index: kbuild.Index, carried: set[str]) -> list[str]:
     """Objects to rebuild for a commit: users of its changed files, plus carried failures."""
-    sources = {f for f in changed if f.endswith(SOURCES)}
-    return sorted(set(index.users(sources)) | carried)
+    return sorted(set(index.users({f for f in changed if f.endswith(SOURCES)})) | carried)
 
 
 def new_dirs(changed: list[str], added: list[str], index: kbuild.Index, is_file) -> list[str]:
