@@ -297,9 +297,7 @@ def _commit_cell(builder: Builder, store: WarningStore, index, base: dict, repo,
     parsed, rc, log_path, tail = builder.run(targets + [d + '/' for d in dirs], log_name)
     store.update(parsed)
     index.refresh(targets)
-    if dirs:
-        index.scan(dirs)
+    index.scan(dirs)
     now = {o: store.get(o) for o in parsed}
-    cell = judge(targets, parsed, rc, base, now, tail, tuple(subsystems) + tuple(dirs))
-    cell.log = log_path
-    return cell
+    return dataclasses.replace(judge(targets, parsed, rc, base, now, tail,
+                                     tuple(subsystems) + tuple(dirs)), log=log_path)
