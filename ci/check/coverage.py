@@ -47,13 +47,11 @@ def added_lines(diff: str) -> dict[str, list[int]]:
         if line.startswith('+++ '):
             name = line[4:].strip()
             current = name[2:] if name.startswith('b/') else None
-            if current is not None:
-                result.setdefault(current, [])
             continue
         m = HUNK.match(line)
         if m and current is not None:
             start, count = int(m.group(1)), int(m.group(2) or 1)
-            result[current].extend(range(start, start + count))
+            result.setdefault(current, []).extend(range(start, start + count))
     return {f: lines for f, lines in result.items() if lines}
 
 

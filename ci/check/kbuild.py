@@ -59,7 +59,7 @@ def relative(path: str, srctree: str) -> str | None:
     if path.startswith(prefix):
         # includes like "../kunit_iommu_pt.h" leave dir/../ in the path
         return posixpath.normpath(path[len(prefix):])
-    if path.startswith('/') or path.startswith('./') or path.startswith('$('):
+    if path.startswith(('/', './', '$(')):
         return None
     return posixpath.normpath(path)
 
