@@ -80,11 +80,11 @@ def check_worktree_path(s: series_mod.Series) -> pathlib.Path:
 
 
 def run_checkpatch(srctree, s, data):
-    found, crashed = checkpatch.run(srctree, [(c.step, s.out / c.patch)
-                                              for c in s.commits if c.patch])
+    patches = [(c.step, s.out / c.patch) for c in s.commits if c.patch]
+    found, crashed = checkpatch.run(srctree, patches)
     result = checkpatch.judge(found, checkpatch.load_allow(), crashed)
     data['checkpatch'] = {
-        'patches': sum(1 for c in s.commits if c.patch),
+        'patches': len(patches),
         'failing': [str(f) for f in result.failing],
         'allowed': [f'{f} -- allowed: {a.reason}' for f, a in result.allowed],
         'stale': [f'step={a.step} type={a.type} message={a.message!r}' for a in result.stale],
