@@ -229,7 +229,8 @@ def run_arch(arch: arches.Arch, series, srctree: pathlib.Path, env: dict, jobs: 
     coverage_s = 0.0
     carried: set[str] = set()
     for i, c in enumerate(series.commits):
-        progress.set(f'{arch.name}: commit {i + 1}/{len(series.commits)} {c.commit[:12]} {c.step}')
+        where = f'{i + 1}/{len(series.commits)} {c.commit[:12]} {c.step}'
+        progress.set(f'{arch.name}: commit {where}')
         gitrepo.checkout(srctree, c.commit)
         started = time.monotonic()
         cell = _commit_cell(builder, store, index, base, repo, series.parent(i), c,
@@ -243,8 +244,7 @@ def run_arch(arch: arches.Arch, series, srctree: pathlib.Path, env: dict, jobs: 
             log(f'{arch.name}: {c.step} FAILS: {", ".join(cell.failed) or cell.note}')
         if on_commit:
             started = time.monotonic()
-            progress.set(f'{arch.name}: coverage {i + 1}/{len(series.commits)} '
-                         f'{c.commit[:12]} {c.step}')
+            progress.set(f'{arch.name}: coverage {where}')
             on_commit(i, c, builder, index)
             coverage_s += time.monotonic() - started
     result.timings['bisect'] = round(time.monotonic() - t - coverage_s, 1)
