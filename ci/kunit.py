@@ -74,10 +74,9 @@ def decide(status: str, suites: list[results.Suite], v7s: tuple[str, str],
 
 def format_counts(suites: list[results.Suite]) -> str:
     width = max((len(s.name) for s in suites), default=5)
-    rows = [f'{s.name:<{width}}  passed {s.passed:4d}  failed {s.failed}  '
-            f'skipped {s.skipped:3d}  ' + ('ok' if s.ok else '; '.join(s.errors) or 'FAIL')
-            for s in suites]
-    return '\n'.join(rows)
+    return '\n'.join(f'{s.name:<{width}}  passed {s.passed:4d}  failed {s.failed}  '
+                     f'skipped {s.skipped:3d}  ' + ('ok' if s.ok else '; '.join(s.errors) or 'FAIL')
+                     for s in suites)
 
 
 def kunit_command(tree: pathlib.Path, build_dir: pathlib.Path, *, jobs: int, timeout: int,
