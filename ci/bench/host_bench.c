@@ -98,50 +98,36 @@ static void map(struct model *m, u64 iova, u64 phys, u64 size, u64 leaf)
 		    ((phys + off) & E_ADDR) | E_VALID | E_LEAF | entry);
 }
 
-/* Walk from the top; the level and entry of the leaf, or -1 */
-static int walk_to_leaf(struct model *m, u64 iova, u64 *entry)
+/* Walk from the top: the output address and the leaf's length, or PHYS_ADDR_MAX */
+static u64 model_lookup_length(struct model *m, u64 iova, size_t *length)
 {
 	struct node *n = m->top;
 	int l;
 
 	for (l = LEVELS - 1; l >= 0; l--) {
-		u64 e = n->e[(iova >> shift(l)) & 511];
+		u64 e = n->e[(iova >> shift(l)) & 511], mask = (1ULL << shift(l)) - 1;
 
 		if (!(e & E_VALID))
-			return -1;
+			return PHYS_ADDR_MAX;
 		if (e & E_LEAF) {
-			*entry = e;
-			return l;
+			*length = (size_t)(mask + 1) * (e & E_CONT ? CONT : 1);
+#ifdef MUTATE_UNDER_REPORT
+			*length = PAGE;
+#endif
+			return (e & E_ADDR & ~mask) | (iova & mask);
 		}
 		n = (struct node *)(uintptr_t)(e & E_ADDR);
 	}
-	return -1;
+	return PHYS_ADDR_MAX;
 }
 
+/* The old op: the same walk, 0 when unmapped, the length unused */
 static u64 model_lookup(struct model *m, u64 iova)
 {
-	u64 e;
-	int l = walk_to_leaf(m, iova, &e);
+	size_t length;
+	u64 phys = model_lookup_length(m, iova, &length);
 
-	if (l < 0)
-		return 0;
-	return (e & E_ADDR & ~((1ULL << shift(l)) - 1)) | (iova & ((1ULL << shift(l)) - 1));
-}
-
-static u64 model_lookup_length(struct model *m, u64 iova, size_t *length)
-{
-	u64 e;
-	int l = walk_to_leaf(m, iova, &e);
-
-	if (l < 0)
-		return PHYS_ADDR_MAX;
-	*length = (size_t)1 << shift(l);
-	if (e & E_CONT)
-		*length *= CONT;
-#ifdef MUTATE_UNDER_REPORT
-	*length = PAGE;
-#endif
-	return (e & E_ADDR & ~((1ULL << shift(l)) - 1)) | (iova & ((1ULL << shift(l)) - 1));
+	return phys == PHYS_ADDR_MAX ? 0 : phys;
 }
 
 #define WALK_CTX struct model
@@ -171,14 +157,14 @@ int main(int argc, char **argv)
 	       (unsigned long long)size, reps, PAGE);
 	for (i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
 		u64 leaf = leaves[i], phys = PHYS_BASE + leaf;
-		struct model m = { node_new() };
+		struct model m;
 
 		if (leaf > size) {
 			printf("iova_bench: skip fmt=model leaf=%llu reason=larger_than_range\n",
 			       (unsigned long long)leaf);
-			free(m.top);
 			continue;
 		}
+		m.top = node_new();
 		map(&m, IOVA_BASE, phys, size, leaf);
 		for (j = 0; j < 2; j++) {
 			const char *method = j ? "new" : "old";
