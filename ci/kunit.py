@@ -85,9 +85,9 @@ def kunit_command(tree: pathlib.Path, build_dir: pathlib.Path, *, jobs: int, tim
            '--arch=x86_64', f'--build_dir={build_dir}', f'--jobs={jobs}',
            f'--timeout={timeout}', '--raw_output=all',
            '--kunitconfig', str(tree / 'drivers/iommu/generic_pt'),
-           '--kunitconfig', str(KUNITCONFIG)]
-    # Under TCG the default CPU model lacks CMPXCHG16B, which the kernel uses.
-    cmd += ['--qemu_args=-cpu max']
+           '--kunitconfig', str(KUNITCONFIG),
+           # Under TCG the default CPU model lacks CMPXCHG16B, which the kernel uses.
+           '--qemu_args=-cpu max']
     if ccache:
         cmd += ['--make_options', 'CC=ccache gcc']
     return cmd
