@@ -198,8 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             log = cache / f'{command.label.replace(" ", "-")}.log'
             print(f'$ {command.shell}', flush=True)
             rc, seconds = run_in_root(root, command, log)
-            tail = log.read_text(errors='replace').splitlines()[-12:]
-            for line in tail:
+            for line in log.read_text(errors='replace').splitlines()[-12:]:
                 print(f'  | {line}')
             print(result_line(command.label, rc, seconds) + f'   (log {log})', flush=True)
             failed += rc != 0
