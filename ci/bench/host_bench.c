@@ -98,36 +98,50 @@ static void map(struct model *m, u64 iova, u64 phys, u64 size, u64 leaf)
 		    ((phys + off) & E_ADDR) | E_VALID | E_LEAF | entry);
 }
 
-/* Walk from the top: the output address and the leaf's length, or PHYS_ADDR_MAX */
-static u64 model_lookup_length(struct model *m, u64 iova, size_t *length)
+/* Walk from the top; the level and entry of the leaf, or -1 */
+static int walk_to_leaf(struct model *m, u64 iova, u64 *entry)
 {
 	struct node *n = m->top;
 	int l;
 
 	for (l = LEVELS - 1; l >= 0; l--) {
-		u64 e = n->e[(iova >> shift(l)) & 511], mask = (1ULL << shift(l)) - 1;
+		u64 e = n->e[(iova >> shift(l)) & 511];
 
 		if (!(e & E_VALID))
-			return PHYS_ADDR_MAX;
+			return -1;
 		if (e & E_LEAF) {
-			*length = (size_t)(mask + 1) * (e & E_CONT ? CONT : 1);
-#ifdef MUTATE_UNDER_REPORT
-			*length = PAGE;
-#endif
-			return (e & E_ADDR & ~mask) | (iova & mask);
+			*entry = e;
+			return l;
 		}
 		n = (struct node *)(uintptr_t)(e & E_ADDR);
 	}
-	return PHYS_ADDR_MAX;
+	return -1;
 }
 
-/* The old op: the same walk, 0 when unmapped, the length unused */
 static u64 model_lookup(struct model *m, u64 iova)
 {
-	size_t length;
-	u64 phys = model_lookup_length(m, iova, &length);
+	u64 e;
+	int l = walk_to_leaf(m, iova, &e);
 
-	return phys == PHYS_ADDR_MAX ? 0 : phys;
+	if (l < 0)
+		return 0;
+	return (e & E_ADDR & ~((1ULL << shift(l)) - 1)) | (iova & ((1ULL << shift(l)) - 1));
+}
+
+static u64 model_lookup_length(struct model *m, u64 iova, size_t *length)
+{
+	u64 e;
+	int l = walk_to_leaf(m, iova, &e);
+
+	if (l < 0)
+		return PHYS_ADDR_MAX;
+	*length = (size_t)1 << shift(l);
+	if (e & E_CONT)
+		*length *= CONT;
+#ifdef MUTATE_UNDER_REPORT
+	*length = PAGE;
+#endif
+	return (e & E_ADDR & ~((1ULL << shift(l)) - 1)) | (iova & ((1ULL << shift(l)) - 1));
 }
 
 #define WALK_CTX struct model
@@ -157,14 +171,14 @@ int main(int argc, char **argv)
 	       (unsigned long long)size, reps, PAGE);
 	for (i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
 		u64 leaf = leaves[i], phys = PHYS_BASE + leaf;
-		struct model m;
+		struct model m = { node_new() };
 
 		if (leaf > size) {
 			printf("iova_bench: skip fmt=model leaf=%llu reason=larger_than_range\n",
 			       (unsigned long long)leaf);
+			free(m.top);
 			continue;
 		}
-		m.top = node_new();
 		map(&m, IOVA_BASE, phys, size, leaf);
 		for (j = 0; j < 2; j++) {
 			const char *method = j ? "new" : "old";
