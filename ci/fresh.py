@@ -75,11 +75,6 @@ def result_line(label: str, rc: int, seconds: float) -> str:
     return f'{label}: exit {rc}, {seconds:.0f} s ({seconds / 60:.1f} min)'
 
 
-def _arch() -> str:
-    return subprocess.run(['dpkg', '--print-architecture'], capture_output=True, text=True,
-                          check=True).stdout.strip()
-
-
 def mounts_under(path: pathlib.Path, mountinfo: str | None = None) -> list[str]:
     """The mount points at or below path (debootstrap leaves /proc mounted in
     its target when run in a container): never delete or tar through them."""
@@ -106,7 +101,9 @@ def _remove(path: pathlib.Path) -> None:
 
 
 def root_tarball(cache: pathlib.Path, mirror: str, suite: str, refresh: bool) -> pathlib.Path:
-    tarball = cache / tarball_name(suite, _arch())
+    arch = subprocess.run(['dpkg', '--print-architecture'], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    tarball = cache / tarball_name(suite, arch)
     if tarball.exists() and not refresh:
         print(f'root: {tarball} (cached)', flush=True)
         return tarball
@@ -201,8 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             log = cache / f'{command.label.replace(" ", "-")}.log'
             print(f'$ {command.shell}', flush=True)
             rc, seconds = run_in_root(root, command, log)
-            tail = log.read_text(errors='replace').splitlines()[-12:]
-            for line in tail:
+            for line in log.read_text(errors='replace').splitlines()[-12:]:
                 print(f'  | {line}')
             print(result_line(command.label, rc, seconds) + f'   (log {log})', flush=True)
             failed += rc != 0

@@ -74,10 +74,9 @@ def decide(status: str, suites: list[results.Suite], v7s: tuple[str, str],
 
 def format_counts(suites: list[results.Suite]) -> str:
     width = max((len(s.name) for s in suites), default=5)
-    rows = [f'{s.name:<{width}}  passed {s.passed:4d}  failed {s.failed}  '
-            f'skipped {s.skipped:3d}  ' + ('ok' if s.ok else '; '.join(s.errors) or 'FAIL')
-            for s in suites]
-    return '\n'.join(rows)
+    return '\n'.join(f'{s.name:<{width}}  passed {s.passed:4d}  failed {s.failed}  '
+                     f'skipped {s.skipped:3d}  ' + ('ok' if s.ok else '; '.join(s.errors) or 'FAIL')
+                     for s in suites)
 
 
 def kunit_command(tree: pathlib.Path, build_dir: pathlib.Path, *, jobs: int, timeout: int,
@@ -86,9 +85,9 @@ def kunit_command(tree: pathlib.Path, build_dir: pathlib.Path, *, jobs: int, tim
            '--arch=x86_64', f'--build_dir={build_dir}', f'--jobs={jobs}',
            f'--timeout={timeout}', '--raw_output=all',
            '--kunitconfig', str(tree / 'drivers/iommu/generic_pt'),
-           '--kunitconfig', str(KUNITCONFIG)]
-    # Under TCG the default CPU model lacks CMPXCHG16B, which the kernel uses.
-    cmd += ['--qemu_args=-cpu max']
+           '--kunitconfig', str(KUNITCONFIG),
+           # Under TCG the default CPU model lacks CMPXCHG16B, which the kernel uses.
+           '--qemu_args=-cpu max']
     if ccache:
         cmd += ['--make_options', 'CC=ccache gcc']
     return cmd

@@ -38,6 +38,7 @@
 #define IOVA_BASE (1ULL << 30)
 
 static int fd;
+static __u32 ioas_mock, ioas_huge;
 static int failures;
 
 static void bail_out(const char *what)
@@ -137,7 +138,8 @@ static void run(const char *domain, const char *backing, __u32 ioas_id,
 	}
 }
 
-static char *buffer(const char *backing, size_t size, int flags, int no_thp)
+/* Both domains on one backing */
+static void run_backing(const char *backing, size_t size, int flags, int no_thp, int reps)
 {
 	char *buf = mmap(NULL, size, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
@@ -146,20 +148,21 @@ static char *buffer(const char *backing, size_t size, int flags, int no_thp)
 		printf("bench iommufd backing=%s error=mmap:%s\n", backing,
 		       strerror(errno));
 		failures++;
-		return NULL;
+		return;
 	}
 	if (no_thp && madvise(buf, size, MADV_NOHUGEPAGE))
 		printf("# MADV_NOHUGEPAGE: %s (without THP only 4K pages back it anyway)\n",
 		       strerror(errno));
 	memset(buf, 0x5a, size);
-	return buf;
+	run("mock-huge", backing, ioas_huge, buf, size, reps);
+	run("mock", backing, ioas_mock, buf, size, reps);
+	munmap(buf, size);
 }
 
 int main(int argc, char **argv)
 {
-	__u32 ioas_mock, ioas_huge, idev_id;
+	__u32 idev_id;
 	size_t size;
-	char *buf;
 	int reps;
 
 	if (argc != 3) {
@@ -177,18 +180,8 @@ int main(int argc, char **argv)
 	ioas_huge = ioas_alloc();
 	huge_domain(idev_id, ioas_huge);
 
-	buf = buffer("1G-hugetlb", size, MAP_HUGETLB | MAP_HUGE_1GB, 0);
-	if (buf) {
-		run("mock-huge", "1G-hugetlb", ioas_huge, buf, size, reps);
-		run("mock", "1G-hugetlb", ioas_mock, buf, size, reps);
-		munmap(buf, size);
-	}
-	buf = buffer("4K", size, 0, 1);
-	if (buf) {
-		run("mock-huge", "4K", ioas_huge, buf, size, reps);
-		run("mock", "4K", ioas_mock, buf, size, reps);
-		munmap(buf, size);
-	}
+	run_backing("1G-hugetlb", size, MAP_HUGETLB | MAP_HUGE_1GB, 0, reps);
+	run_backing("4K", size, 0, 1, reps);
 	close(fd);
 	printf("bench iommufd done failures=%d\n", failures);
 	return failures ? 1 : 0;

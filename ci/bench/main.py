@@ -26,11 +26,6 @@ SECTIONS = ('walks', 'e2e', 'tool')
 LABELS = ('before', 'after')
 
 
-def load_series(series: Path) -> dict:
-    s = seriesfile.load(series)     # raises a ValueError, seriesfile.Unreadable
-    return {'worktree': s.worktree, 'kernel': {'base_commit': s.kernel.base_commit}}
-
-
 def host_walks(range_mb: int, reps: int, workdir: Path, cflags: tuple[str, ...] = ()) -> str:
     """Build and run the host smoke variant; its output."""
     binary = workdir / 'host_bench'
@@ -117,17 +112,16 @@ def boot_once(label: str, n: int, built: Built, params: guest.Params, out: Path,
     return found, status
 
 
-def build_and_boot(args, series: dict, out: Path, log):
+def build_and_boot(args, series: seriesfile.Summary, out: Path, log):
     """Build the base and the generated kernel, then boot them in turn
     (before, after, before, after, ...) so that drift of the shared host
     hits both alike. (build figures, per-label list of section dicts,
     boot statuses)."""
     from ci.boot import run as boot_run
-    worktree = Path(series['worktree'])
-    base = boot_run.resolve_base(worktree, series['kernel']['base_commit'])
-    sections = tuple(s for s, wanted in (('kmod', 'walks' in args.sections),
-                                         ('vfio', 'e2e' in args.sections),
-                                         ('iommufd', 'e2e' in args.sections)) if wanted)
+    worktree = Path(series.worktree)
+    base = boot_run.resolve_base(worktree, series.kernel.base_commit)
+    sections = (('kmod',) if 'walks' in args.sections else ()) + \
+        (('vfio', 'iommufd') if 'e2e' in args.sections else ())
     params = guest.Params(sections, args.range_mb, args.size_mb, args.reps)
     builds, built = {}, {}
     for label, tree in zip(LABELS, (base, worktree)):
@@ -182,7 +176,7 @@ def boot_round(label: str, n: int, built: Built, params: guest.Params, out: Path
     return found, status
 
 
-def kernel_sections(args, series: dict, out: Path, data: dict, failures: list[str],
+def kernel_sections(args, series: seriesfile.Summary, out: Path, data: dict, failures: list[str],
                     log) -> None:
     """Sections 1 and 2 from the boots of both kernels."""
     data['kernel_builds'], found, data['boots'] = build_and_boot(args, series, out, log)
@@ -265,15 +259,15 @@ def main(argv: list[str] | None = None) -> int:
     log = lambda msg: print(msg, flush=True)
     series_dir = args.series.resolve()
     try:
-        series = load_series(series_dir)
+        series = seriesfile.load(series_dir)    # raises a ValueError, seriesfile.Unreadable
     except (OSError, ValueError) as err:
         print(f'ci.bench: {err}', file=sys.stderr)
         return 2
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    data: dict = {'series': {'dir': str(series_dir), 'worktree': series['worktree'],
-                             'base_commit': series['kernel'].get('base_commit')},
+    data: dict = {'series': {'dir': str(series_dir), 'worktree': series.worktree,
+                             'base_commit': series.kernel.base_commit},
                   'smoke': args.smoke, 'sections': list(args.sections),
                   'params': {'reps': args.reps, 'rounds': args.rounds,
                              'range_mb': args.range_mb, 'size_mb': args.size_mb,

@@ -86,11 +86,9 @@ def e2e_markdown(title: str, rows: list[dict]) -> list[str]:
         c = r.get('unmap_change')
         change = (f'{c["ratio"]:.2f} ({c["low"]:.2f}-{c["high"]:.2f}) {c["verdict"]}'
                   if c else 'n/a')
-        lines.append(f'| {r["case"]} | {size} | {_ms(b["map_ns"]) if b else "n/a"} '
-                     f'| {_ms(a["map_ns"]) if a else "n/a"} '
-                     f'| {_ms(b["unmap_ns"]) if b else "n/a"} '
-                     f'| {_ms(a["unmap_ns"]) if a else "n/a"} | {_ratio(r["unmap_ratio"])} '
-                     f'| {change} |')
+        times = ' | '.join(_ms(side[key]) if side else 'n/a'
+                           for key in ('map_ns', 'unmap_ns') for side in (b, a))
+        lines.append(f'| {r["case"]} | {size} | {times} | {_ratio(r["unmap_ratio"])} | {change} |')
     return lines
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from ci.guest import protocol
 
@@ -32,14 +32,11 @@ class Stats:
 
     @classmethod
     def of(cls, values: list[float]) -> Stats:
-        if not values:
-            raise ValueError('no values')
         q1, _, q3 = spread.quartiles(values)
         return cls(min(values), statistics.median(values), max(values), len(values), q1, q3)
 
     def as_dict(self) -> dict:
-        return {'min': self.min, 'median': self.median, 'max': self.max, 'n': self.n,
-                'q1': self.q1, 'q3': self.q3}
+        return asdict(self)
 
 
 @dataclass
@@ -157,15 +154,11 @@ def check_invariant(run: KmodRun) -> None:
 def walk_table(before: KmodRun | None, after: KmodRun) -> list[dict]:
     """One row per format and leaf size: (a) before, (a) and (b) after,
     walks and time, and the ratios that matter: before (a) over after (b)."""
-    def find(run, fmt, leaf, method):
-        if run is None:
-            return None
-        return next((c for c in run.cases if (c.fmt, c.leaf, c.method) == (fmt, leaf, method)),
-                    None)
+    def find(run, *key):
+        return run and next((c for c in run.cases if (c.fmt, c.leaf, c.method) == key), None)
 
     rows = []
-    keys = list(dict.fromkeys((c.fmt, c.leaf) for c in after.cases))
-    for fmt, leaf in keys:
+    for fmt, leaf in dict.fromkeys((c.fmt, c.leaf) for c in after.cases):
         row: dict = {'fmt': fmt, 'leaf': leaf}
         for label, run, method in (('before_old', before, 'old'), ('after_old', after, 'old'),
                                    ('after_new', after, 'new')):
@@ -221,10 +214,9 @@ def e2e_table(before: dict, after: dict, before_rounds: list[dict] | None = None
                 'map_ns': Stats.of(case['map_ns']).as_dict(),
                 'unmap_ns': Stats.of(case['unmap_ns']).as_dict()}
         b, a = row['before'], row['after']
-        row['unmap_ratio'] = (b['unmap_ns']['median'] / max(a['unmap_ns']['median'], 1)
-                              if b and a else None)
-        row['map_ratio'] = (b['map_ns']['median'] / max(a['map_ns']['median'], 1)
-                            if b and a else None)
+        for key in ('unmap', 'map'):
+            row[f'{key}_ratio'] = (b[f'{key}_ns']['median'] / max(a[f'{key}_ns']['median'], 1)
+                                   if b and a else None)
         if b and a and before_rounds and after_rounds:
             for key in ('map_ns', 'unmap_ns'):
                 per_round = [[r.get(name, {}).get(key, []) for r in rounds]

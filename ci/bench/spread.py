@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import random
 import statistics
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 RESAMPLES = 2000
 SEED = 17
@@ -48,9 +48,7 @@ class Change:
         return 'within the spread'
 
     def as_dict(self) -> dict:
-        return {'ratio': self.ratio, 'low': self.low, 'high': self.high,
-                'rounds': self.rounds, 'n_before': self.n_before, 'n_after': self.n_after,
-                'verdict': self.verdict}
+        return {**asdict(self), 'verdict': self.verdict}
 
 
 def quartiles(values: list[float]) -> tuple[float, float, float]:
@@ -59,8 +57,7 @@ def quartiles(values: list[float]) -> tuple[float, float, float]:
         raise ValueError('no values')
     if len(values) == 1:
         return values[0], values[0], values[0]
-    q1, q2, q3 = statistics.quantiles(values, n=4, method='inclusive')
-    return q1, q2, q3
+    return tuple(statistics.quantiles(values, n=4, method='inclusive'))
 
 
 def _ratio(before: list[float], after: list[float]) -> float:

@@ -17,7 +17,7 @@ import resource
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,9 +38,7 @@ class Timed:
     load: float      # 1-minute load average when it started: the machine is shared
 
     def as_dict(self) -> dict:
-        return {'name': self.name, 'argv': self.argv,
-                'wall_seconds': self.wall_seconds, 'cpu_seconds': self.cpu_seconds,
-                'exit_code': self.exit_code, 'tail': self.tail, 'load': self.load}
+        return asdict(self)
 
 
 def run_timed(name: str, argv: list[str], log: Path, cwd: Path = REPO) -> Timed:
@@ -63,10 +61,6 @@ def series_argv(kernel_args: list[str], out: Path, work: Path) -> list[str]:
     return [sys.executable, '-m', 'generator', 'series', *kernel_args,
             '--version', str(VERSION), '--out', str(out), '--work', str(work),
             '--author', AUTHOR]
-
-
-def audit_argv(kernel_args: list[str]) -> list[str]:
-    return [sys.executable, '-m', 'generator', 'audit', *kernel_args]
 
 
 def remove_worktree(work: Path) -> None:
@@ -123,8 +117,8 @@ def measure(out: Path, series: Path, kernel_args: list[str], smoke: bool,
         finally:
             remove_worktree(work)
     log('ci.bench: timing the audit')
-    result['commands'].append(run_timed('audit', audit_argv(kernel_args),
-                                        out / 'logs' / 'tool-audit.log').as_dict())
+    audit = [sys.executable, '-m', 'generator', 'audit', *kernel_args]
+    result['commands'].append(run_timed('audit', audit, out / 'logs' / 'tool-audit.log').as_dict())
     result['check'] = check_phases(series, run_check and not smoke,
                                    out / 'logs' / 'tool-check.log', check_report)
     return result

@@ -110,22 +110,6 @@ static const struct pt_iommu_driver_ops bench_driver_ops = {
 	.get_top_lock = bench_get_top_lock,
 };
 
-static const struct iommu_domain_ops bench_amdv1_ops = {
-	IOMMU_PT_DOMAIN_OPS(amdv1),
-};
-
-static const struct iommu_domain_ops bench_vtdss_ops = {
-	IOMMU_PT_DOMAIN_OPS(vtdss),
-};
-
-static const struct iommu_domain_ops bench_x86_64_ops = {
-	IOMMU_PT_DOMAIN_OPS(x86_64),
-};
-
-static const struct iommu_domain_ops bench_riscv_64_ops = {
-	IOMMU_PT_DOMAIN_OPS(riscv_64),
-};
-
 /* One table of either family */
 struct bench_table {
 	struct io_pgtable_cfg cfg;
@@ -173,76 +157,42 @@ static struct bench_pt *pt_alloc(void)
  * The configurations the drivers use (amd, intel second and first stage,
  * riscv), features included: a format refuses a table without the
  * features it forces (amdv1: dynamic top, riscv: detailed gather).
+ * DEFINE_PT_CREATE(fmt, cfg fields): the format's domain ops and create().
  */
-static int amdv1_create(const struct bench_fmt *fmt, struct bench_table *t)
-{
-	struct pt_iommu_amdv1_cfg cfg = {
-		.common.hw_max_vasz_lg2 = 48,
-		.common.hw_max_oasz_lg2 = 52,
-		.common.features = BIT(PT_FEAT_DYNAMIC_TOP) |
-				   BIT(PT_FEAT_AMDV1_ENCRYPT_TABLES) |
-				   BIT(PT_FEAT_AMDV1_FORCE_COHERENCE) |
-				   BIT(PT_FEAT_FLUSH_RANGE),
-		.starting_level = 2,
-	};
-
-	t->pt = pt_alloc();
-	if (!t->pt)
-		return -ENOMEM;
-	t->pt->domain.ops = &bench_amdv1_ops;
-	return pt_iommu_amdv1_init(&t->pt->amdv1, &cfg, GFP_KERNEL);
+#define DEFINE_PT_CREATE(fmt, ...)						\
+static const struct iommu_domain_ops bench_##fmt##_ops = {			\
+	IOMMU_PT_DOMAIN_OPS(fmt),						\
+};										\
+										\
+static int fmt##_create(const struct bench_fmt *f, struct bench_table *t)	\
+{										\
+	struct pt_iommu_##fmt##_cfg cfg = {					\
+		.common.hw_max_vasz_lg2 = 48,					\
+		.common.hw_max_oasz_lg2 = 52,					\
+		__VA_ARGS__							\
+	};									\
+										\
+	t->pt = pt_alloc();							\
+	if (!t->pt)								\
+		return -ENOMEM;							\
+	t->pt->domain.ops = &bench_##fmt##_ops;					\
+	return pt_iommu_##fmt##_init(&t->pt->fmt, &cfg, GFP_KERNEL);		\
 }
 
-static int vtdss_create(const struct bench_fmt *fmt, struct bench_table *t)
-{
-	struct pt_iommu_vtdss_cfg cfg = {
-		.common.hw_max_vasz_lg2 = 48,
-		.common.hw_max_oasz_lg2 = 52,
-		.common.features = BIT(PT_FEAT_FLUSH_RANGE),
-		.top_level = 3,
-	};
-
-	t->pt = pt_alloc();
-	if (!t->pt)
-		return -ENOMEM;
-	t->pt->domain.ops = &bench_vtdss_ops;
-	return pt_iommu_vtdss_init(&t->pt->vtdss, &cfg, GFP_KERNEL);
-}
-
-static int x86_64_create(const struct bench_fmt *fmt, struct bench_table *t)
-{
-	struct pt_iommu_x86_64_cfg cfg = {
-		.common.hw_max_vasz_lg2 = 48,
-		.common.hw_max_oasz_lg2 = 52,
-		.common.features = BIT(PT_FEAT_SIGN_EXTEND) |
-				   BIT(PT_FEAT_FLUSH_RANGE),
-		.top_level = 3,
-	};
-
-	t->pt = pt_alloc();
-	if (!t->pt)
-		return -ENOMEM;
-	t->pt->domain.ops = &bench_x86_64_ops;
-	return pt_iommu_x86_64_init(&t->pt->x86_64, &cfg, GFP_KERNEL);
-}
-
-static int riscv_64_create(const struct bench_fmt *fmt, struct bench_table *t)
-{
-	struct pt_iommu_riscv_64_cfg cfg = {
-		.common.hw_max_vasz_lg2 = 48,
-		.common.hw_max_oasz_lg2 = 52,
-		.common.features = BIT(PT_FEAT_SIGN_EXTEND) |
-				   BIT(PT_FEAT_FLUSH_RANGE) |
-				   BIT(PT_FEAT_RISCV_SVNAPOT_64K) |
-				   BIT(PT_FEAT_DETAILED_GATHER),
-	};
-
-	t->pt = pt_alloc();
-	if (!t->pt)
-		return -ENOMEM;
-	t->pt->domain.ops = &bench_riscv_64_ops;
-	return pt_iommu_riscv_64_init(&t->pt->riscv_64, &cfg, GFP_KERNEL);
-}
+DEFINE_PT_CREATE(amdv1,
+		 .common.features = BIT(PT_FEAT_DYNAMIC_TOP) |
+				    BIT(PT_FEAT_AMDV1_ENCRYPT_TABLES) |
+				    BIT(PT_FEAT_AMDV1_FORCE_COHERENCE) |
+				    BIT(PT_FEAT_FLUSH_RANGE),
+		 .starting_level = 2)
+DEFINE_PT_CREATE(vtdss, .common.features = BIT(PT_FEAT_FLUSH_RANGE), .top_level = 3)
+DEFINE_PT_CREATE(x86_64,
+		 .common.features = BIT(PT_FEAT_SIGN_EXTEND) | BIT(PT_FEAT_FLUSH_RANGE),
+		 .top_level = 3)
+DEFINE_PT_CREATE(riscv_64,
+		 .common.features = BIT(PT_FEAT_SIGN_EXTEND) | BIT(PT_FEAT_FLUSH_RANGE) |
+				    BIT(PT_FEAT_RISCV_SVNAPOT_64K) |
+				    BIT(PT_FEAT_DETAILED_GATHER))
 
 static const struct bench_fmt formats[] = {
 	{ "lpae", { SZ_4K, SZ_2M, SZ_1G }, pgtable_create, ARM_64_LPAE_S1,
@@ -453,8 +403,7 @@ static int __init iova_bench_init(void)
 	set_dev_node(bench_dev, NUMA_NO_NODE);
 
 	pr_info("start range=%llu reps=%u page=%lu length_op=%d pgtable_old_op=%d\n",
-		size, reps, PAGE_SIZE, HAVE_NEW,
-		PGTABLE_HAS_OLD);
+		size, reps, PAGE_SIZE, HAVE_NEW, PGTABLE_HAS_OLD);
 	for (f = 0; f < ARRAY_SIZE(formats); f++) {
 		for (l = 0; l < MAX_LEAVES && formats[f].leaves[l]; l++) {
 			u64 leaf = formats[f].leaves[l];
