@@ -14,9 +14,10 @@ import subprocess
 from generator.errors import Failure
 
 
-def git(tree: pathlib.Path, *args: str, check: bool = True, env: dict | None = None) -> str:
+def git(tree: pathlib.Path, *args: str, check: bool = True, env: dict | None = None,
+        input: str | None = None) -> str:
     proc = subprocess.run(['git', '-C', str(tree), *args], capture_output=True, text=True,
-                          env=env)
+                          env=env, input=input)
     if check and proc.returncode != 0:
         raise Failure(f'git {" ".join(args[:2])} failed in {tree}: '
                       f'{(proc.stderr or proc.stdout).strip().splitlines()[-1:]}')

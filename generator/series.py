@@ -6,7 +6,6 @@ import os
 import pathlib
 import re
 import shutil
-import tempfile
 import time
 
 from generator import (b4prep, fixes, inventory, kernel_tree, manifest as manifest_mod,
@@ -97,12 +96,7 @@ def _commit(work: pathlib.Path, step: Step, files: list[str], who: tuple[str, st
     if date:    # the same input gives the same commit ids (generator/stamp.py)
         env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
     git(work, 'add', '-f', '-A', '--', *files)
-    with tempfile.NamedTemporaryFile('w', suffix='.msg', delete=False) as f:
-        f.write(message)
-    try:
-        git(work, 'commit', '-q', '--no-verify', '-F', f.name, env=env)
-    finally:
-        os.unlink(f.name)
+    git(work, 'commit', '-q', '--no-verify', '-F', '-', env=env, input=message)
     return git(work, 'rev-parse', 'HEAD')
 
 

@@ -16,7 +16,6 @@ import dataclasses
 import os
 import pathlib
 import subprocess
-import tempfile
 
 from ci.check import gitrepo, rangediff
 from generator import changes, previous, trailers
@@ -113,14 +112,9 @@ def rewrite(work: pathlib.Path, base: str, applied: list, tags: dict, author: st
         env = dict(os.environ, GIT_AUTHOR_NAME=fields[0], GIT_AUTHOR_EMAIL=fields[1],
                    GIT_AUTHOR_DATE=fields[2], GIT_COMMITTER_NAME=fields[3],
                    GIT_COMMITTER_EMAIL=fields[4], GIT_COMMITTER_DATE=fields[5])
-        with tempfile.NamedTemporaryFile('w', suffix='.msg', delete=False) as f:
-            f.write(message)
-        try:
-            proc = subprocess.run(['git', '-C', str(work), 'commit-tree', f'{r.commit}^{{tree}}',
-                                   '-p', parent, '-F', f.name], capture_output=True, text=True,
-                                  env=env)
-        finally:
-            os.unlink(f.name)
+        proc = subprocess.run(['git', '-C', str(work), 'commit-tree', f'{r.commit}^{{tree}}',
+                               '-p', parent, '-F', '-'], capture_output=True, text=True,
+                              env=env, input=message)
         if proc.returncode != 0:
             raise Failure(f'git commit-tree failed in {work}: {proc.stderr.strip()[-200:]}')
         parent = r.commit = proc.stdout.strip()
