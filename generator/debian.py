@@ -34,12 +34,10 @@ APT_DIR = pathlib.Path('/etc/apt')
 
 
 def cache_dir() -> pathlib.Path:
-    base = os.environ.get('IOVA_CACHE') or os.environ.get('XDG_CACHE_HOME')
-    if base and not os.environ.get('IOVA_CACHE'):
-        return pathlib.Path(base) / 'iova-to-phys-length'
-    if base:
-        return pathlib.Path(base)
-    return pathlib.Path.home() / '.cache' / 'iova-to-phys-length'
+    if os.environ.get('IOVA_CACHE'):
+        return pathlib.Path(os.environ['IOVA_CACHE'])
+    base = os.environ.get('XDG_CACHE_HOME') or pathlib.Path.home() / '.cache'
+    return pathlib.Path(base) / 'iova-to-phys-length'
 
 
 @dataclasses.dataclass(frozen=True)
@@ -176,11 +174,8 @@ def _download(url: str, dest: pathlib.Path) -> None:
 
 
 def _sha256(path: pathlib.Path) -> str:
-    digest = hashlib.sha256()
     with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(f, 'sha256').hexdigest()
 
 
 def _dpkg_arch() -> str:
