@@ -45,7 +45,7 @@ class Unconverted:
         return f'{self.file}:{self.line} {self.function}: {self.why}'
 
 
-def strict_error(entry: Entry) -> Failure:
+def no_step_error(entry: Entry) -> Failure:
     return Failure(f'no step converts {entry.file}:{entry.line} {entry.kind} '
                    f'{entry.function}, and only driver initialisers can be converted '
                    'by a template; add a step to generator/series.toml')
@@ -177,7 +177,7 @@ def plan(tree: pathlib.Path, entries: list[Entry], strict: bool = False,
         for fn in functions:
             if why[fn]:
                 if strict:
-                    raise strict_error(functions[fn][0])
+                    raise no_step_error(functions[fn][0])
                 kept.append((file, fn, why[fn]))
     kinds = _audit_kinds(tree, sorted({file for file, _, _ in kept}))
     unconverted = []
