@@ -32,7 +32,6 @@ class Carried:
     entries: list[changes.Entry]
     tags: dict[str, list[trailers.Trailer]]   # step id -> its tags in this version
     unmatched: list[str]                    # subjects of replies with tags no patch matched
-    range_diff: str = ''                    # after the tags were written
     prev_range: tuple[str, str] = ('', '')
     cover_tags: list = dataclasses.field(default_factory=list)   # given on the cover letter
 
@@ -90,7 +89,7 @@ def plan(spec: str, thread: pathlib.Path | None, keep_changed: bool, work: pathl
     for p in prev.patches:
         if p.number not in used:
             entries.append(changes.Entry(None, p.subject, 'dropped', p.number))
-    return Carried(prev, label, entries, tags, review.unmatched, '', (old_base, old_tip),
+    return Carried(prev, label, entries, tags, review.unmatched, (old_base, old_tip),
                    review.tags.get(trailers.COVER, []))
 
 
@@ -121,12 +120,6 @@ def rewrite(work: pathlib.Path, base: str, applied: list, tags: dict, author: st
     git(work, 'reset', '-q', '--soft', parent)
 
 
-def finish(carried: Carried, work: pathlib.Path, base: str, tip: str) -> str:
-    """The range-diff of the final commits (tags included), as saved beside the patches."""
-    carried.range_diff = rangediff.range_diff(work, carried.prev_range, (base, tip))
-    return carried.range_diff
-
-
 def file_name(carried: Carried, version: int) -> str:
     return f'range-diff-{carried.label.replace("/", "_")}-v{version}.txt'
 
@@ -139,10 +132,10 @@ def changes_text(carried: Carried, manifest_text: str, version: int) -> str:
 
 def save(carried: Carried, work: pathlib.Path, base: str, applied: list, out: pathlib.Path,
          version: int) -> pathlib.Path:
-    """Write range-diff-vN-vN+1.txt beside the patches."""
+    """Write range-diff-vN-vN+1.txt, of the final commits (tags included), beside the patches."""
     tip = applied[-1].commit if applied else base
     path = out / file_name(carried, version)
-    path.write_text(finish(carried, work, base, tip))
+    path.write_text(rangediff.range_diff(work, carried.prev_range, (base, tip)))
     return path
 
 
