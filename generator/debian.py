@@ -81,20 +81,17 @@ def _parse_one_line(text: str) -> list[AptSource]:
     return sources
 
 
+# How each kind of apt source file is read, by its suffix.
+PARSERS = {'.list': _parse_one_line, '.sources': _parse_deb822}
+
+
 def apt_sources(apt_dir: pathlib.Path = APT_DIR) -> list[AptSource]:
     """Every enabled `deb` source of the apt configuration under apt_dir."""
-    sources = []
-    main_list = apt_dir / 'sources.list'
-    if main_list.is_file():
-        sources += _parse_one_line(main_list.read_text())
     parts = apt_dir / 'sources.list.d'
-    if parts.is_dir():
-        for path in sorted(parts.iterdir()):
-            if path.suffix == '.sources':
-                sources += _parse_deb822(path.read_text())
-            elif path.suffix == '.list':
-                sources += _parse_one_line(path.read_text())
-    return sources
+    paths = [path for path in [apt_dir / 'sources.list'] if path.is_file()]
+    paths += sorted(parts.iterdir()) if parts.is_dir() else []
+    return [src for path in paths if path.suffix in PARSERS
+            for src in PARSERS[path.suffix](path.read_text())]
 
 
 def mirror_for(suite: str, sources: list[AptSource]) -> str:
