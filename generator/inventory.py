@@ -86,13 +86,12 @@ def _macro_entries(tree: pathlib.Path, files: list[str]) -> list[Entry]:
     """`.iova_to_phys =` inside #define bodies, and every use of those macros."""
     found = []
     for file in files:
-        text = (tree / file).read_text(errors='replace')
-        masked = cscan.mask(text)
+        masked = cscan.mask((tree / file).read_text(errors='replace'))
         for m in re.finditer(r'^[ \t]*#[ \t]*define[ \t]+(\w+)((?:.*\\\n)*.*)$', masked, re.M):
             body = m.group(2)
             init = re.search(r'\.\s*iova_to_phys\s*=\s*&?\s*([\w#]+)', body)
             if init:
-                line = text.count('\n', 0, m.start(2) + init.start()) + 1
+                line = masked.count('\n', 0, m.start(2) + init.start()) + 1
                 found.append(Entry(file, line, 'macro-implementer', m.group(1), init.group(1),
                                    'tokens'))
     uses = []
