@@ -91,8 +91,8 @@ def check_clean(tree: pathlib.Path) -> None:
                       f'first {first}); commit or stash them first')
 
 
-def converted_files(tree: pathlib.Path) -> list[str]:
-    """Files of HEAD that declare or set the iova_to_phys_length op.
+def check_not_converted(tree: pathlib.Path) -> None:
+    """Refuse a tree whose HEAD has files that declare or set the iova_to_phys_length op.
 
     Declarations and initialisers only: a comment naming the op (a driver
     that mentions it) does not make a tree converted.
@@ -101,11 +101,7 @@ def converted_files(tree: pathlib.Path) -> list[str]:
                            r'\(\s*\*\s*iova_to_phys_length\s*\)|\.iova_to_phys_length\s*=',
                            'HEAD', '--', 'include/linux', 'drivers/iommu'],
                           capture_output=True, text=True)
-    return [line.split(':', 1)[1] for line in proc.stdout.split()]
-
-
-def check_not_converted(tree: pathlib.Path) -> None:
-    files = converted_files(tree)
+    files = [line.split(':', 1)[1] for line in proc.stdout.split()]
     if files:
         raise Failure(f'{tree}: already converted: iova_to_phys_length is in {len(files)} files '
                       f'({", ".join(files[:4])}{", ..." if len(files) > 4 else ""}); '

@@ -66,11 +66,6 @@ def _audit_kinds(tree: pathlib.Path, files: list[str]) -> dict[tuple[str, int], 
     return {(f.file, f.line): f.kind for f in audit.find(tree, files=files).findings}
 
 
-def _function_text(path: pathlib.Path, function: str) -> str:
-    ext = anchors.locate(path, f'function:{function}')
-    return '\n'.join(path.read_text().split('\n')[ext.start:ext.end])
-
-
 def _declares_first(text: str) -> bool:
     """The added declaration goes first: is the next line one too?"""
     lines = text.split('\n')
@@ -99,7 +94,8 @@ def try_convert(tree: pathlib.Path, file: str, functions: list[str]) -> dict[str
             if refused:
                 why[fn] = 'not the contiguous-run idiom: ' + refused.group(1)
                 continue
-            after = _function_text(copy, fn)
+            ext = anchors.locate(copy, f'function:{fn}')
+            after = '\n'.join(copy.read_text().split('\n')[ext.start:ext.end])
             if 'iova_leaf_to_phys(' not in after:
                 why[fn] = 'not the contiguous-run idiom: no loop comparing lookups'
             elif re.search(r'\biommu_iova_to_phys\s*\(', cscan.mask(after)):
