@@ -19,7 +19,7 @@ def _tree(args) -> tuple[pathlib.Path, str, bool]:
         raise Failure(f'KVER={args.kver} and KERNEL={args.kernel} both given: KERNEL would win '
                       'and KVER be ignored; give only one of them')
     if args.kernel:
-        tree = pathlib.Path(args.kernel).expanduser().resolve()
+        tree = _path(args.kernel)
         kernel_tree.check_repository(tree)
         kernel_tree.check_kernel(tree)
         if not (tree / '.git').exists():
@@ -39,13 +39,17 @@ def _version(text: str) -> int:
     return int(text)
 
 
+def _path(arg: str | None) -> pathlib.Path | None:
+    return pathlib.Path(arg).expanduser().resolve() if arg else None
+
+
 def cmd_series(args) -> int:
     version = _version(args.version)
     cache = debian.cache_dir()
     # The user's tree before anything is read or copied from it; then the
     # tree the series is made in (the Debian tree, a private copy) and the
     # work tree, which only the tree tells.
-    given = [str(pathlib.Path(args.kernel).expanduser().resolve())] if args.kernel else []
+    given = [str(_path(args.kernel))] if args.kernel else []
     with contextlib.ExitStack() as locks:
         locks.enter_context(runlock.hold(cache, given, args.wait))
         tree, source, user_tree = _tree(args)
@@ -54,16 +58,10 @@ def cmd_series(args) -> int:
                 else kernel_tree.work_path(cache, tree, branch))
         more = [str(tree)] if str(tree) not in given else []
         locks.enter_context(runlock.hold(cache, more + [str(work)], args.wait))
-        opts = series.Options(tree=tree, source=source, version=version,
-                              out=pathlib.Path(args.out).expanduser().resolve() if args.out
-                              else None,
+        opts = series.Options(tree=tree, source=source, version=version, out=_path(args.out),
                               work=work, author=args.author or None, user_tree=user_tree,
-                              strict=args.strict,
-                              local=(pathlib.Path(args.local).expanduser().resolve()
-                                     if args.local else None),
-                              prev=args.prev or None,
-                              thread=(pathlib.Path(args.thread).expanduser().resolve()
-                                      if args.thread else None),
+                              strict=args.strict, local=_path(args.local),
+                              prev=args.prev or None, thread=_path(args.thread),
                               keep_trailers=args.keep_trailers or '',
                               **({'manifest': pathlib.Path(args.manifest).resolve()}
                                  if args.manifest else {}))

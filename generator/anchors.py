@@ -70,7 +70,7 @@ def _leading_comment(lines: list[str], start: int) -> int:
     return max(i, 0)
 
 
-def _decl_start(text: str, masked: str, pp: set[int], name_at: int) -> int:
+def _decl_start(masked: str, pp: set[int], name_at: int) -> int:
     """Line where the declaration holding name_at begins."""
     lines = masked.split('\n')
     line = _line_of(masked, name_at)
@@ -117,16 +117,10 @@ def _macro(masked: str, name: str) -> list[tuple[int, int]]:
     found = []
     for m in re.finditer(r'^[ \t]*#[ \t]*define[ \t]+' + re.escape(name) + r'\b', masked, re.M):
         end = m.end()
-        while True:
-            nl = masked.find('\n', end)
-            if nl < 0:
-                end = len(masked)
-                break
-            if not masked[:nl].rstrip(' \t').endswith('\\'):
-                end = nl
-                break
+        # The definition goes on while a line ends in a backslash.
+        while (nl := masked.find('\n', end)) >= 0 and masked[:nl].rstrip(' \t').endswith('\\'):
             end = nl + 1
-        found.append((m.start(), end - 1))
+        found.append((m.start(), (nl if nl >= 0 else len(masked)) - 1))
     return found
 
 
@@ -178,7 +172,7 @@ def locate(path: pathlib.Path, anchor: str) -> Extent:
         raise Failure(f'{path.name}: anchor {anchor} found {len(spans)} times, expected once')
     first, last = spans[0]
     lines = text.split('\n')
-    start = _line_of(masked, first) if kind == 'macro' else _decl_start(text, masked, pp, first)
+    start = _line_of(masked, first) if kind == 'macro' else _decl_start(masked, pp, first)
     end = _line_of(masked, last) + 1
     if kind == 'function':
         nxt = end

@@ -30,7 +30,6 @@ import json
 import os
 import pathlib
 import re
-import tempfile
 
 from ci.check import recipients
 from generator.errors import Failure
@@ -118,12 +117,7 @@ def tag_previous(work: pathlib.Path, branch: str, version: int, title: str, base
     message = f'{title}\n\nbase-commit: {base}\nchange-id: {change_id}\n'
     env = dict(os.environ, GIT_COMMITTER_NAME=who[0], GIT_COMMITTER_EMAIL=who[1],
                GIT_COMMITTER_DATE=f'{when} +0000')
-    with tempfile.NamedTemporaryFile('w', suffix='.msg', delete=False) as f:
-        f.write(message)
-    try:
-        git(work, 'tag', '-f', '-a', '-F', f.name, name, tip, env=env)
-    finally:
-        os.unlink(f.name)
+    git(work, 'tag', '-f', '-a', '-F', '-', name, tip, env=env, input=message)
     return name
 
 

@@ -34,12 +34,10 @@ APT_DIR = pathlib.Path('/etc/apt')
 
 
 def cache_dir() -> pathlib.Path:
-    base = os.environ.get('IOVA_CACHE') or os.environ.get('XDG_CACHE_HOME')
-    if base and not os.environ.get('IOVA_CACHE'):
-        return pathlib.Path(base) / 'iova-to-phys-length'
-    if base:
-        return pathlib.Path(base)
-    return pathlib.Path.home() / '.cache' / 'iova-to-phys-length'
+    if os.environ.get('IOVA_CACHE'):
+        return pathlib.Path(os.environ['IOVA_CACHE'])
+    base = os.environ.get('XDG_CACHE_HOME') or pathlib.Path.home() / '.cache'
+    return pathlib.Path(base) / 'iova-to-phys-length'
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,20 +81,17 @@ def _parse_one_line(text: str) -> list[AptSource]:
     return sources
 
 
+# How each kind of apt source file is read, by its suffix.
+PARSERS = {'.list': _parse_one_line, '.sources': _parse_deb822}
+
+
 def apt_sources(apt_dir: pathlib.Path = APT_DIR) -> list[AptSource]:
     """Every enabled `deb` source of the apt configuration under apt_dir."""
-    sources = []
-    main_list = apt_dir / 'sources.list'
-    if main_list.is_file():
-        sources += _parse_one_line(main_list.read_text())
     parts = apt_dir / 'sources.list.d'
-    if parts.is_dir():
-        for path in sorted(parts.iterdir()):
-            if path.suffix == '.sources':
-                sources += _parse_deb822(path.read_text())
-            elif path.suffix == '.list':
-                sources += _parse_one_line(path.read_text())
-    return sources
+    paths = [path for path in [apt_dir / 'sources.list'] if path.is_file()]
+    paths += sorted(parts.iterdir()) if parts.is_dir() else []
+    return [src for path in paths if path.suffix in PARSERS
+            for src in PARSERS[path.suffix](path.read_text())]
 
 
 def mirror_for(suite: str, sources: list[AptSource]) -> str:
@@ -176,11 +171,8 @@ def _download(url: str, dest: pathlib.Path) -> None:
 
 
 def _sha256(path: pathlib.Path) -> str:
-    digest = hashlib.sha256()
     with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(f, 'sha256').hexdigest()
 
 
 def _dpkg_arch() -> str:

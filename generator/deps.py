@@ -30,10 +30,7 @@ ORDER = ['series', 'test', 'check', 'boot']
 
 
 def needed(job: str) -> list[str]:
-    names = []
-    for name in ORDER[:ORDER.index(job) + 1]:
-        names += PACKAGES[name]
-    return names
+    return [p for name in ORDER[:ORDER.index(job) + 1] for p in PACKAGES[name]]
 
 
 def missing(packages: list[str]) -> list[str]:

@@ -12,11 +12,6 @@ from generator.kernel_tree import git
 from generator.manifest import Step
 
 
-def has_history(tree: pathlib.Path, base: str) -> bool:
-    """Whether base has a parent: a single imported commit is no history."""
-    return bool(git(tree, 'rev-list', '--max-count=1', '--skip=1', base, check=False))
-
-
 def introduced_by(tree: pathlib.Path, base: str, file: str, added: str) -> str:
     """'<12-char id> ("<subject>")' of the last commit up to base that
     changed how often file has the string added (the line is there at
@@ -32,7 +27,8 @@ def tags(tree: pathlib.Path, base: str, step: Step, log=print) -> list[str]:
     """The Fixes: lines for step; each one that cannot be found is logged."""
     if not step.fixes:
         return []
-    if not has_history(tree, base):
+    # A base without a parent is a single imported commit: no history.
+    if not git(tree, 'rev-list', '--max-count=1', '--skip=1', base, check=False):
         log(f'  fixes    {step.id}: the tree has no history, so no Fixes: tag')
         return []
     lines = []

@@ -86,20 +86,18 @@ def _macro_entries(tree: pathlib.Path, files: list[str]) -> list[Entry]:
     """`.iova_to_phys =` inside #define bodies, and every use of those macros."""
     found = []
     for file in files:
-        text = (tree / file).read_text(errors='replace')
-        masked = cscan.mask(text)
+        masked = cscan.mask((tree / file).read_text(errors='replace'))
         for m in re.finditer(r'^[ \t]*#[ \t]*define[ \t]+(\w+)((?:.*\\\n)*.*)$', masked, re.M):
             body = m.group(2)
             init = re.search(r'\.\s*iova_to_phys\s*=\s*&?\s*([\w#]+)', body)
             if init:
-                line = text.count('\n', 0, m.start(2) + init.start()) + 1
+                line = masked.count('\n', 0, m.start(2) + init.start()) + 1
                 found.append(Entry(file, line, 'macro-implementer', m.group(1), init.group(1),
                                    'tokens'))
     uses = []
     for macro in {e.function for e in found}:
         for file in git_grep(tree, (macro,)):
-            text = (tree / file).read_text(errors='replace')
-            masked = cscan.mask(text)
+            masked = cscan.mask((tree / file).read_text(errors='replace'))
             for m in re.finditer(r'\b' + macro + r'\s*\(', masked):
                 line_start = masked.rfind('\n', 0, m.start()) + 1
                 if re.match(r'[ \t]*#[ \t]*define[ \t]+' + macro + r'\b', masked[line_start:]):
@@ -113,8 +111,7 @@ def _macro_named(tree: pathlib.Path, files: list[str]) -> list[Entry]:
     """Definitions whose name a macro builds, e.g. DOMAIN_NS(iova_to_phys)."""
     found = []
     for file in files:
-        text = (tree / file).read_text(errors='replace')
-        masked = cscan.mask(text)
+        masked = cscan.mask((tree / file).read_text(errors='replace'))
         pp = cscan.preprocessor_lines(masked)
         for m in set(re.findall(r'\b(\w+\(\s*iova_to_phys\s*\))\s*\(', masked)):
             for start, _ in anchors.function_spans(masked, pp, m):
@@ -123,13 +120,12 @@ def _macro_named(tree: pathlib.Path, files: list[str]) -> list[Entry]:
     return found
 
 
-def _declaration_lines(tree: pathlib.Path, file: str) -> set[int]:
-    """1-based lines of file where a token is declared rather than used."""
-    text = (tree / file).read_text(errors='replace')
-    masked = cscan.mask(text)
+def _declaration_lines(masked: str) -> set[int]:
+    """1-based lines of a masked file where a token is declared rather than used."""
     lines = set()
+    pp = cscan.preprocessor_lines(masked)
     for name in OPS_STRUCTS:
-        for start, end in anchors.struct_spans(masked, cscan.preprocessor_lines(masked), name):
+        for start, end in anchors.struct_spans(masked, pp, name):
             lines.update(range(masked.count('\n', 0, start) + 1, masked.count('\n', 0, end) + 2))
     for m in re.finditer(r'^\s*EXPORT_SYMBOL\w*\(\s*(\w+\(\s*iova_to_phys\s*\)|iommu_iova_to_phys\b).*$',
                          masked, re.M):
@@ -149,15 +145,13 @@ def _unexplained(tree: pathlib.Path, files: list[str], entries: list[Entry]) -> 
     macro_lines = set()
     for e in entries:
         if e.kind == 'macro-implementer':
-            text = (tree / e.file).read_text(errors='replace')
             ext = anchors.locate(tree / e.file, f'macro:{e.function}')
             macro_lines.update((e.file, n + 1) for n in range(ext.start, ext.end))
-            del text
     problems = []
     for file in files:
         text = (tree / file).read_text(errors='replace')
         masked = cscan.mask(text)
-        declared = _declaration_lines(tree, file)
+        declared = _declaration_lines(masked)
         for m in re.finditer(r'\b(iommu_iova_to_phys|iova_to_phys)\b', masked):
             no = masked.count('\n', 0, m.start()) + 1
             if (file, no) in explained or (file, no) in macro_lines or no in declared:

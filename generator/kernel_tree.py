@@ -14,9 +14,10 @@ import subprocess
 from generator.errors import Failure
 
 
-def git(tree: pathlib.Path, *args: str, check: bool = True, env: dict | None = None) -> str:
+def git(tree: pathlib.Path, *args: str, check: bool = True, env: dict | None = None,
+        input: str | None = None) -> str:
     proc = subprocess.run(['git', '-C', str(tree), *args], capture_output=True, text=True,
-                          env=env)
+                          env=env, input=input)
     if check and proc.returncode != 0:
         raise Failure(f'git {" ".join(args[:2])} failed in {tree}: '
                       f'{(proc.stderr or proc.stdout).strip().splitlines()[-1:]}')
@@ -90,8 +91,8 @@ def check_clean(tree: pathlib.Path) -> None:
                       f'first {first}); commit or stash them first')
 
 
-def converted_files(tree: pathlib.Path) -> list[str]:
-    """Files of HEAD that declare or set the iova_to_phys_length op.
+def check_not_converted(tree: pathlib.Path) -> None:
+    """Refuse a tree whose HEAD has files that declare or set the iova_to_phys_length op.
 
     Declarations and initialisers only: a comment naming the op (a driver
     that mentions it) does not make a tree converted.
@@ -100,11 +101,7 @@ def converted_files(tree: pathlib.Path) -> list[str]:
                            r'\(\s*\*\s*iova_to_phys_length\s*\)|\.iova_to_phys_length\s*=',
                            'HEAD', '--', 'include/linux', 'drivers/iommu'],
                           capture_output=True, text=True)
-    return [line.split(':', 1)[1] for line in proc.stdout.split()]
-
-
-def check_not_converted(tree: pathlib.Path) -> None:
-    files = converted_files(tree)
+    files = [line.split(':', 1)[1] for line in proc.stdout.split()]
     if files:
         raise Failure(f'{tree}: already converted: iova_to_phys_length is in {len(files)} files '
                       f'({", ".join(files[:4])}{", ..." if len(files) > 4 else ""}); '

@@ -13,7 +13,7 @@ import pathlib
 import re
 
 from generator import anchors, cscan
-from generator.new_drivers import _defines, _evaluate, size_name
+from generator.new_drivers import _defines, _evaluate, page_sizes, size_name
 
 _OFFSET = r'[|+]\s*\(\s*{iova}\s*&\s*(?P<low>\(?\s*[\w\s\-]+?\s*\)?)\s*\)'
 
@@ -29,19 +29,6 @@ class Leaf:
         return f'{self.size} from line {self.line}: {self.text}'
 
 
-def page_sizes(path: pathlib.Path) -> int | None:
-    """The union of the driver's pgsize_bitmap values, None if one is unreadable."""
-    masked = cscan.mask(path.read_text(errors='replace'))
-    defines = _defines(masked)
-    total = 0
-    for m in re.finditer(r'\bpgsize_bitmap\s*=\s*([^;,}]+)', masked):
-        value = _evaluate(m.group(1).strip(), defines)
-        if not value:
-            return None
-        total |= value
-    return total or None
-
-
 def _parameters(header: str) -> list[str]:
     inside = header[header.index('(') + 1:header.rindex(')')]
     return [re.findall(r'\w+', p)[-1] for p in inside.split(',') if re.findall(r'\w+', p)]
@@ -49,8 +36,7 @@ def _parameters(header: str) -> list[str]:
 
 def infer(path: pathlib.Path, function: str) -> list[Leaf]:
     """The leaves of function whose size its code states, in line order."""
-    text = path.read_text(errors='replace')
-    masked = cscan.mask(text)
+    masked = cscan.mask(path.read_text(errors='replace'))
     bitmap = page_sizes(path)
     if not bitmap:
         return []

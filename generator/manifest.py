@@ -123,9 +123,8 @@ def _action(step_id: str, raw: dict) -> Action:
     if kind == 'edit' and sum(k in raw for k in ('after_line', 'before_line', 'replace_line')) != 1:
         raise Failure(f'manifest: step {step_id}: edit needs one of '
                       'after_line/before_line/replace_line')
-    for key in (kind,) if kind != 'edit' else ():
-        if not (REPO / raw[key]).is_file():
-            raise Failure(f'manifest: step {step_id}: {raw[key]} does not exist')
+    if kind != 'edit' and not (REPO / raw[kind]).is_file():
+        raise Failure(f'manifest: step {step_id}: {raw[kind]} does not exist')
     return Action(kind, dict(raw))
 
 

@@ -45,7 +45,7 @@ class Unconverted:
         return f'{self.file}:{self.line} {self.function}: {self.why}'
 
 
-def strict_error(entry: Entry) -> Failure:
+def no_step_error(entry: Entry) -> Failure:
     return Failure(f'no step converts {entry.file}:{entry.line} {entry.kind} '
                    f'{entry.function}, and only driver initialisers can be converted '
                    'by a template; add a step to generator/series.toml')
@@ -64,11 +64,6 @@ def _audit_kinds(tree: pathlib.Path, files: list[str]) -> dict[tuple[str, int], 
     if not files:
         return {}
     return {(f.file, f.line): f.kind for f in audit.find(tree, files=files).findings}
-
-
-def _function_text(path: pathlib.Path, function: str) -> str:
-    ext = anchors.locate(path, f'function:{function}')
-    return '\n'.join(path.read_text().split('\n')[ext.start:ext.end])
 
 
 def _declares_first(text: str) -> bool:
@@ -99,7 +94,8 @@ def try_convert(tree: pathlib.Path, file: str, functions: list[str]) -> dict[str
             if refused:
                 why[fn] = 'not the contiguous-run idiom: ' + refused.group(1)
                 continue
-            after = _function_text(copy, fn)
+            ext = anchors.locate(copy, f'function:{fn}')
+            after = '\n'.join(copy.read_text().split('\n')[ext.start:ext.end])
             if 'iova_leaf_to_phys(' not in after:
                 why[fn] = 'not the contiguous-run idiom: no loop comparing lookups'
             elif re.search(r'\biommu_iova_to_phys\s*\(', cscan.mask(after)):
@@ -177,7 +173,7 @@ def plan(tree: pathlib.Path, entries: list[Entry], strict: bool = False,
         for fn in functions:
             if why[fn]:
                 if strict:
-                    raise strict_error(functions[fn][0])
+                    raise no_step_error(functions[fn][0])
                 kept.append((file, fn, why[fn]))
     kinds = _audit_kinds(tree, sorted({file for file, _, _ in kept}))
     unconverted = []

@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import textwrap
 
-from generator import cscan, spatch
+from generator import cscan, new_callers, spatch
 from generator.errors import Failure
 from generator.inventory import Entry
 from generator.manifest import REPO, Action, Step
@@ -25,6 +25,7 @@ from generator.manifest import REPO, Action, Step
 SHAPES = [REPO / 'templates' / 'leaf.cocci']
 COMMON = REPO / 'templates' / 'common.cocci'
 _SUFFIX = {10: 'K', 20: 'M', 30: 'G'}
+_BITMAP = re.compile(r'\bpgsize_bitmap\s*=\s*([^;,}]+)')
 
 
 def size_name(value: int) -> str | None:
@@ -70,22 +71,26 @@ def _evaluate(expr: str, defines: dict[str, str], depth: int = 0) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def smallest_page(path: pathlib.Path) -> str | None:
-    """The size identifier of the smallest page the driver's pgsize_bitmap allows."""
+def page_sizes(path: pathlib.Path) -> int | None:
+    """The union of the driver's pgsize_bitmap values, None if one is unreadable."""
     masked = cscan.mask(path.read_text(errors='replace'))
     defines = _defines(masked)
-    exprs = [m.group(1).strip() for m in
-             re.finditer(r'\bpgsize_bitmap\s*=\s*([^;,}]+)', masked)]
-    if exprs and all(e == 'PAGE_SIZE' for e in exprs):
-        return 'PAGE_SIZE'
-    smallest = None
-    for expr in exprs:
-        value = _evaluate(expr, defines)
+    total = 0
+    for expr in _BITMAP.findall(masked):
+        value = _evaluate(expr.strip(), defines)
         if not value:
             return None     # an expression we cannot read: do not guess
-        low = value & -value
-        smallest = low if smallest is None else min(smallest, low)
-    return size_name(smallest) if smallest else None
+        total |= value
+    return total or None
+
+
+def smallest_page(path: pathlib.Path) -> str | None:
+    """The size identifier of the smallest page the driver's pgsize_bitmap allows."""
+    exprs = [e.strip() for e in _BITMAP.findall(cscan.mask(path.read_text(errors='replace')))]
+    if exprs and all(e == 'PAGE_SIZE' for e in exprs):
+        return 'PAGE_SIZE'
+    sizes = page_sizes(path)
+    return size_name(sizes & -sizes) if sizes else None
 
 
 def _subject_name(file: str) -> str:
@@ -139,9 +144,7 @@ def plan(tree: pathlib.Path, entries: list[Entry], log=print) -> list[Step]:
     new_steps = []
     for entry in entries:
         if entry.kind != 'implementer' or entry.method != 'spatch':
-            raise Failure(f'no step converts {entry.file}:{entry.line} {entry.kind} '
-                          f'{entry.function}, and only driver initialisers can be converted '
-                          'by a template; add a step to generator/series.toml')
+            raise new_callers.no_step_error(entry)
         size = smallest_page(tree / entry.file)
         if not size:
             raise Failure(f'no rule matches {entry.file}:{entry.function}: cannot read the '

@@ -128,13 +128,11 @@ def _from_branch(ref: str, repo: pathlib.Path) -> Previous:
         message = git(repo, 'log', '-1', '--format=%B', c) + '\n'
         patches.append(Patch(n, '', message.split('\n', 1)[0], c, message, '',
                              trailers.in_message(message)))
-    tracking = {}
     raw = git(repo, 'config', '--get', f'branch.{ref}.b4-tracking', check=False)
-    if raw:
-        try:
-            tracking = json.loads(raw).get('series', {})
-        except ValueError:
-            tracking = {}
+    try:
+        tracking = json.loads(raw).get('series', {}) if raw else {}
+    except ValueError:
+        tracking = {}
     description = git(repo, 'config', '--get', f'branch.{ref}.description', check=False)
     m = re.search(r'v(\d+)$', ref)
     version = int(m.group(1)) if m else int(tracking.get('revision', 1))

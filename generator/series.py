@@ -5,8 +5,6 @@ import fnmatch
 import os
 import pathlib
 import re
-import shutil
-import tempfile
 import time
 
 from generator import (b4prep, fixes, inventory, kernel_tree, manifest as manifest_mod,
@@ -97,12 +95,7 @@ def _commit(work: pathlib.Path, step: Step, files: list[str], who: tuple[str, st
     if date:    # the same input gives the same commit ids (generator/stamp.py)
         env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
     git(work, 'add', '-f', '-A', '--', *files)
-    with tempfile.NamedTemporaryFile('w', suffix='.msg', delete=False) as f:
-        f.write(message)
-    try:
-        git(work, 'commit', '-q', '--no-verify', '-F', f.name, env=env)
-    finally:
-        os.unlink(f.name)
+    git(work, 'commit', '-q', '--no-verify', '-F', '-', env=env, input=message)
     return git(work, 'rev-parse', 'HEAD')
 
 
@@ -171,16 +164,7 @@ STALE_RESULTS = ('report.md', 'report.html', 'check.json', 'logs', 'boot', 'benc
 def _format_patch(work: pathlib.Path, base: str, out: pathlib.Path, version: int,
                   who: tuple[str, str], prefixes: tuple[str, ...] = (),
                   date: str | None = None) -> list[str]:
-    out.mkdir(parents=True, exist_ok=True)
-    for old in list(out.glob(f'v{version}-*.patch')) + [out / seriesfile.NAME]:
-        old.unlink(missing_ok=True)
-    # What make check, boot and bench wrote describes the commits this run
-    # replaces: a report that outlives them would vouch for other commits.
-    for path in [p for pattern in STALE_RESULTS for p in out.glob(pattern)]:
-        if path.is_dir():
-            shutil.rmtree(path)
-        else:
-            path.unlink(missing_ok=True)
+    """The patches of base..HEAD, written into out (a new, empty staging directory)."""
     # The cover letter is from the committer: the series' author too.
     env = dict(os.environ, GIT_COMMITTER_NAME=who[0], GIT_COMMITTER_EMAIL=who[1])
     if date:
@@ -326,21 +310,35 @@ def _apply(opts: Options, setup: Setup, plan: Plan, log) -> list[StepResult]:
 
 def _publish(opts: Options, setup: Setup, plan: Plan, results: list[StepResult],
              log) -> seriesfile.Summary:
-    """The review tags of PREV carried over, then the patches and series.json in OUT."""
+    """The review tags of PREV carried over, then in OUT the patches, the range-diff
+    against PREV, b4's data and series.json."""
+    manifest, base, who = setup.manifest, setup.base, setup.who
     applied = [r for r in results if r.status == 'applied']
     carried = None
     if opts.prev:
         carried = versions.plan(opts.prev, opts.thread, opts.keep_trailers == 'changed',
-                                opts.work, setup.base, applied, setup.who[1], opts.version, log)
-        versions.rewrite(opts.work, setup.base, applied, carried.tags,
-                         f'{setup.who[0]} <{setup.who[1]}>')
+                                opts.work, base, applied, who[1], opts.version, log)
+        versions.rewrite(opts.work, base, applied, carried.tags, f'{who[0]} <{who[1]}>')
     stage = outdir.staging(setup.out)
     try:
-        b4 = _write_out(stage, opts, setup, results, applied, carried, log, plan.unconverted)
+        patches, b4 = [], None
+        if applied:
+            patches = _format_patch(opts.work, base, stage, opts.version, who,
+                                    manifest.prefixes, stamp.git_date(setup.when))
+            blurb = _cover(manifest, opts, setup.release, results, carried, plan.unconverted)
+            _fill_cover_letter(stage / patches[0], manifest.title, blurb)
+            for result, patch in zip(applied, patches[1:]):
+                result.patch = patch
+        if carried:
+            versions.save(carried, opts.work, base, applied, stage, opts.version)
+        if patches:
+            b4 = b4prep.prepare(opts.tree, opts.work, setup.branch, manifest.name, stage,
+                                patches, manifest.title, blurb, opts.version, base, who,
+                                list(manifest.prefixes), carried, setup.when, log)
         summary = _summary(opts, setup, plan, results)
         if carried:
             summary.review = versions.summary(carried, opts.version)
-        summary.b4 = b4 or None
+        summary.b4 = b4
         seriesfile.store(stage, summary)
         outdir.publish(stage, setup.out, lambda old: _replaced(old.name, opts.version))
     finally:
@@ -349,29 +347,12 @@ def _publish(opts: Options, setup: Setup, plan: Plan, results: list[StepResult],
 
 
 def _replaced(name: str, version: int) -> bool:
-    """Does a file of an old OUT describe the commits a new series replaces?"""
+    """Does a file of an old OUT describe the commits a new series replaces?
+
+    What make check, boot and bench wrote does: a report that outlives
+    those commits would vouch for other ones."""
     return any(fnmatch.fnmatch(name, pattern) for pattern in
                (f'v{version}-*.patch', seriesfile.NAME, *STALE_RESULTS))
-
-
-def _write_out(out, opts, setup, results, applied, carried, log, unconverted) -> dict:
-    """The patches, the range-diff against PREV and b4's data; what series.json
-    records of b4 ({} with no patches)."""
-    manifest, base, who = setup.manifest, setup.base, setup.who
-    patches = []
-    if applied:
-        patches = _format_patch(opts.work, base, out, opts.version, who, manifest.prefixes,
-                                stamp.git_date(setup.when))
-        blurb = _cover(manifest, opts, setup.release, results, carried, unconverted)
-        _fill_cover_letter(out / patches[0], manifest.title, blurb)
-        for result, patch in zip(applied, patches[1:]):
-            result.patch = patch
-    if carried:
-        versions.save(carried, opts.work, base, applied, out, opts.version)
-    return (b4prep.prepare(opts.tree, opts.work, setup.branch, manifest.name, out, patches,
-                           manifest.title, blurb, opts.version, base, who,
-                           list(manifest.prefixes), carried, setup.when, log)
-            if patches else {})
 
 
 def _summary(opts: Options, setup: Setup, plan: Plan,

@@ -44,14 +44,6 @@ def _run_cocci(step: Step, action: Action, tree: pathlib.Path) -> list[str]:
     return files
 
 
-def _overlay_text(action: Action) -> str:
-    text = (REPO / action.spec['overlay']).read_text()
-    # An overlay file may start with a comment for this repository's readers,
-    # "/* overlay: ... */"; it is not part of the kernel change.
-    text = re.sub(r'\A/\* overlay:.*?\*/\n+', '', text, flags=re.S)
-    return text.rstrip('\n') + '\n'
-
-
 def _run_overlay(step: Step, action: Action, tree: pathlib.Path) -> list[str]:
     file = action.spec['file']
     path = tree / file
@@ -60,7 +52,10 @@ def _run_overlay(step: Step, action: Action, tree: pathlib.Path) -> list[str]:
     where = next(k for k in ('after', 'before', 'replace') if k in action.spec)
     ext = anchors.locate(path, action.spec[where])
     lines = path.read_text().split('\n')
-    new = _overlay_text(action).rstrip('\n').split('\n')
+    # An overlay file may start with a comment for this repository's readers,
+    # "/* overlay: ... */"; it is not part of the kernel change.
+    new = re.sub(r'\A/\* overlay:.*?\*/\n+', '', (REPO / action.spec['overlay']).read_text(),
+                 flags=re.S).rstrip('\n').split('\n')
     if where == 'after':
         lines[ext.end:ext.end] = [''] + new
     elif where == 'before':

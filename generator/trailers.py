@@ -13,6 +13,7 @@ import dataclasses
 import email
 import email.policy
 import email.utils
+import itertools
 import mailbox
 import pathlib
 import re
@@ -61,13 +62,10 @@ def in_message(message: str) -> list[Trailer]:
 
 def merge(*lists: list[Trailer]) -> list[Trailer]:
     """One list in the kernel's order, each (tag, person) once, first seen first."""
-    seen, out = set(), []
-    for lst in lists:
-        for t in lst:
-            if t.key() not in seen:
-                seen.add(t.key())
-                out.append(t)
-    return sorted(out, key=lambda t: ORDER.index(t.name))
+    first: dict[tuple[str, str], Trailer] = {}
+    for t in itertools.chain(*lists):
+        first.setdefault(t.key(), t)
+    return sorted(first.values(), key=lambda t: ORDER.index(t.name))
 
 
 def apply(message: str, tags: list[Trailer], author: str) -> str:
@@ -107,17 +105,11 @@ def clean_subject(subject: str) -> tuple[str, int | None, bool]:
     reply = bool(_REPLY.match(subject))
     subject = _REPLY.sub('', subject)
     number = None
-    while True:
-        m = _PREFIX.match(subject)
-        if not m:
-            break
-        counter = re.search(r'(\d+)\s*/\s*\d+', m.group(1))
-        if counter and 'PATCH' in m.group(1).upper():
-            number = int(counter.group(1))
-        elif 'PATCH' in m.group(1).upper():
-            number = 1
-        subject = subject[m.end():]
-        subject = _REPLY.sub('', subject)
+    while m := _PREFIX.match(subject):
+        if 'PATCH' in m.group(1).upper():
+            counter = re.search(r'(\d+)\s*/\s*\d+', m.group(1))
+            number = int(counter.group(1)) if counter else 1
+        subject = _REPLY.sub('', subject[m.end():])
     return subject.strip(), number, reply
 
 
@@ -210,11 +202,7 @@ def read_thread(path: pathlib.Path, known: dict[str, str], subjects: dict[str, s
             if found is not None:
                 return found
         subject = clean_subject(str(msg.get('Subject', '')))[0]
-        if subject in subjects:
-            return subjects[subject]
-        if subject == cover_clean:
-            return COVER
-        return None
+        return subjects.get(subject, COVER if subject == cover_clean else None)
 
     result = Thread({})
     for mid, msg in replies.items():
@@ -224,10 +212,8 @@ def read_thread(path: pathlib.Path, known: dict[str, str], subjects: dict[str, s
         result.replies += 1
         key = target(mid, set())
         tags = _written_tags(_body(msg))
-        if key is None:
-            if tags:
-                result.unmatched.append(str(msg.get('Subject', '')))
-            continue
-        if tags:
+        if tags and key is None:
+            result.unmatched.append(str(msg.get('Subject', '')))
+        elif tags:
             result.tags[key] = merge(result.tags.get(key, []), tags)
     return result

@@ -16,7 +16,6 @@ import dataclasses
 import os
 import pathlib
 import subprocess
-import tempfile
 
 from ci.check import gitrepo, rangediff
 from generator import changes, previous, trailers
@@ -33,7 +32,6 @@ class Carried:
     entries: list[changes.Entry]
     tags: dict[str, list[trailers.Trailer]]   # step id -> its tags in this version
     unmatched: list[str]                    # subjects of replies with tags no patch matched
-    range_diff: str = ''                    # after the tags were written
     prev_range: tuple[str, str] = ('', '')
     cover_tags: list = dataclasses.field(default_factory=list)   # given on the cover letter
 
@@ -91,7 +89,7 @@ def plan(spec: str, thread: pathlib.Path | None, keep_changed: bool, work: pathl
     for p in prev.patches:
         if p.number not in used:
             entries.append(changes.Entry(None, p.subject, 'dropped', p.number))
-    return Carried(prev, label, entries, tags, review.unmatched, '', (old_base, old_tip),
+    return Carried(prev, label, entries, tags, review.unmatched, (old_base, old_tip),
                    review.tags.get(trailers.COVER, []))
 
 
@@ -113,24 +111,13 @@ def rewrite(work: pathlib.Path, base: str, applied: list, tags: dict, author: st
         env = dict(os.environ, GIT_AUTHOR_NAME=fields[0], GIT_AUTHOR_EMAIL=fields[1],
                    GIT_AUTHOR_DATE=fields[2], GIT_COMMITTER_NAME=fields[3],
                    GIT_COMMITTER_EMAIL=fields[4], GIT_COMMITTER_DATE=fields[5])
-        with tempfile.NamedTemporaryFile('w', suffix='.msg', delete=False) as f:
-            f.write(message)
-        try:
-            proc = subprocess.run(['git', '-C', str(work), 'commit-tree', f'{r.commit}^{{tree}}',
-                                   '-p', parent, '-F', f.name], capture_output=True, text=True,
-                                  env=env)
-        finally:
-            os.unlink(f.name)
+        proc = subprocess.run(['git', '-C', str(work), 'commit-tree', f'{r.commit}^{{tree}}',
+                               '-p', parent, '-F', '-'], capture_output=True, text=True,
+                              env=env, input=message)
         if proc.returncode != 0:
             raise Failure(f'git commit-tree failed in {work}: {proc.stderr.strip()[-200:]}')
         parent = r.commit = proc.stdout.strip()
     git(work, 'reset', '-q', '--soft', parent)
-
-
-def finish(carried: Carried, work: pathlib.Path, base: str, tip: str) -> str:
-    """The range-diff of the final commits (tags included), as saved beside the patches."""
-    carried.range_diff = rangediff.range_diff(work, carried.prev_range, (base, tip))
-    return carried.range_diff
 
 
 def file_name(carried: Carried, version: int) -> str:
@@ -145,10 +132,10 @@ def changes_text(carried: Carried, manifest_text: str, version: int) -> str:
 
 def save(carried: Carried, work: pathlib.Path, base: str, applied: list, out: pathlib.Path,
          version: int) -> pathlib.Path:
-    """Write range-diff-vN-vN+1.txt beside the patches."""
+    """Write range-diff-vN-vN+1.txt, of the final commits (tags included), beside the patches."""
     tip = applied[-1].commit if applied else base
     path = out / file_name(carried, version)
-    path.write_text(finish(carried, work, base, tip))
+    path.write_text(rangediff.range_diff(work, carried.prev_range, (base, tip)))
     return path
 
 

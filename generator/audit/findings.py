@@ -72,9 +72,8 @@ def merge(from_spatch: list[Finding], from_tokens: list[Finding]) -> list[Findin
         merged.setdefault((f.file, f.line, f.kind), f)
     for f in from_tokens:
         key = (f.file, f.line, f.kind)
-        if key in merged:
-            if merged[key].method == 'spatch':
-                merged[key] = dataclasses.replace(merged[key], method='spatch+tokens')
-        else:
+        if key not in merged:
             merged[key] = f
+        elif merged[key].method == 'spatch':
+            merged[key] = dataclasses.replace(merged[key], method='spatch+tokens')
     return sorted(merged.values())

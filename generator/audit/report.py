@@ -33,11 +33,8 @@ def patched_lines(diff: str) -> set[tuple[str, int]]:
 def is_patched(finding: Finding, patched: set[tuple[str, int]]) -> bool:
     """Whether a patch-mode diff rewrites the finding's line (for a result
     still 0 from its initialiser, the initialiser's line)."""
-    lines = {finding.line}
     m = re.search(r'still 0 from line (\d+)', finding.reason)
-    if m:
-        lines = {int(m.group(1))}
-    return any((finding.file, n) in patched for n in lines)
+    return (finding.file, int(m.group(1)) if m else finding.line) in patched
 
 
 def findings(audit: Audit, mode: str, patched: set[tuple[str, int]] | None) -> list[str]:
