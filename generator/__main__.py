@@ -158,21 +158,18 @@ def main(argv: list[str] | None = None) -> int:
     interrupt.install()
     try:
         return args.func(args)
-    except KeyboardInterrupt:
-        line, status = interrupt.message()
-        print(line, file=sys.stderr)
-        return status
-    except Failure as err:
-        if interrupt.received:      # a child killed by the same Ctrl-C failed first
-            line, status = interrupt.message()
-            print(line, file=sys.stderr)
-            return status
-        full = _full_disk()
-        print(f'error: {full}: {err}' if full else f'error: {err}', file=sys.stderr)
-        return 1
     except OSError as err:
         print(f'error: {_os_error(err)}', file=sys.stderr)
         return 1
+    except (KeyboardInterrupt, Failure) as err:
+        # A Failure after a signal: a child killed by the same Ctrl-C failed first.
+        if isinstance(err, Failure) and not interrupt.received:
+            full = _full_disk()
+            print(f'error: {full}: {err}' if full else f'error: {err}', file=sys.stderr)
+            return 1
+        line, status = interrupt.message()
+        print(line, file=sys.stderr)
+        return status
 
 
 def _full_disk() -> str:
