@@ -97,11 +97,10 @@ def check_not_converted(tree: pathlib.Path) -> None:
     Declarations and initialisers only: a comment naming the op (a driver
     that mentions it) does not make a tree converted.
     """
-    proc = subprocess.run(['git', '-C', str(tree), 'grep', '-l', '-E',
-                           r'\(\s*\*\s*iova_to_phys_length\s*\)|\.iova_to_phys_length\s*=',
-                           'HEAD', '--', 'include/linux', 'drivers/iommu'],
-                          capture_output=True, text=True)
-    files = [line.split(':', 1)[1] for line in proc.stdout.split()]
+    found = git(tree, 'grep', '-l', '-E',
+                r'\(\s*\*\s*iova_to_phys_length\s*\)|\.iova_to_phys_length\s*=',
+                'HEAD', '--', 'include/linux', 'drivers/iommu', check=False)
+    files = [line.split(':', 1)[1] for line in found.split()]
     if files:
         raise Failure(f'{tree}: already converted: iova_to_phys_length is in {len(files)} files '
                       f'({", ".join(files[:4])}{", ..." if len(files) > 4 else ""}); '
