@@ -19,11 +19,13 @@ DEFAULT = REPO / 'generator' / 'series.toml'
 PRODUCERS = ('cocci', 'template', 'overlay')
 # The last rule of every driver conversion (templates/README.md).
 COMMON = 'templates/common.cocci'
+# Where an overlay or edit goes: each takes exactly one of its kind's keys.
+PLACES = {'overlay': ('after', 'before', 'replace'),
+          'edit': ('after_line', 'before_line', 'replace_line')}
 ACTION_KEYS = {
     'cocci': {'cocci', 'files', 'define', 'expect'},     # options: the rule's header
-    'overlay': {'overlay', 'file', 'after', 'before', 'replace', 'expect'},
-    'edit': {'edit', 'file', 'within', 'after_line', 'before_line', 'replace_line',
-             'text', 'expect'},
+    'overlay': {'overlay', 'file', *PLACES['overlay'], 'expect'},
+    'edit': {'edit', 'file', 'within', *PLACES['edit'], 'text', 'expect'},
 }
 
 
@@ -118,11 +120,8 @@ def _action(step_id: str, raw: dict) -> Action:
     unknown = set(raw) - ACTION_KEYS[kind]
     if unknown:
         raise Failure(f'manifest: step {step_id}: unknown {kind} keys {sorted(unknown)}')
-    if kind == 'overlay' and sum(k in raw for k in ('after', 'before', 'replace')) != 1:
-        raise Failure(f'manifest: step {step_id}: overlay needs one of after/before/replace')
-    if kind == 'edit' and sum(k in raw for k in ('after_line', 'before_line', 'replace_line')) != 1:
-        raise Failure(f'manifest: step {step_id}: edit needs one of '
-                      'after_line/before_line/replace_line')
+    if kind in PLACES and sum(k in raw for k in PLACES[kind]) != 1:
+        raise Failure(f'manifest: step {step_id}: {kind} needs one of {"/".join(PLACES[kind])}')
     if kind != 'edit' and not (REPO / raw[kind]).is_file():
         raise Failure(f'manifest: step {step_id}: {raw[kind]} does not exist')
     return Action(kind, dict(raw))

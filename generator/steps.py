@@ -6,7 +6,7 @@ import subprocess
 
 from generator import anchors, spatch
 from generator.errors import Failure
-from generator.manifest import REPO, Action, Step
+from generator.manifest import PLACES, REPO, Action, Step
 
 
 def missing_requirements(step: Step, tree: pathlib.Path) -> list[str]:
@@ -49,7 +49,7 @@ def _run_overlay(step: Step, action: Action, tree: pathlib.Path) -> list[str]:
     path = tree / file
     if not path.is_file():
         raise Failure(f'step {step.id}: overlay target {file} does not exist')
-    where = next(k for k in ('after', 'before', 'replace') if k in action.spec)
+    where = next(k for k in PLACES['overlay'] if k in action.spec)
     ext = anchors.locate(path, action.spec[where])
     lines = path.read_text().split('\n')
     # An overlay file may start with a comment for this repository's readers,
@@ -81,7 +81,7 @@ def _run_edit(step: Step, action: Action, tree: pathlib.Path) -> list[str]:
         raise Failure(f'step {step.id}: edit target {file} does not exist')
     ext = anchors.locate(path, action.spec['within'])
     lines = path.read_text().split('\n')
-    key = next(k for k in ('after_line', 'before_line', 'replace_line') if k in action.spec)
+    key = next(k for k in PLACES['edit'] if k in action.spec)
     pattern = re.compile(action.spec[key])
     hits = [i for i in range(ext.comment_start, ext.end) if pattern.search(lines[i])]
     if len(hits) != 1:
