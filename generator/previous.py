@@ -155,15 +155,10 @@ def match(prev: Previous, steps: list[tuple[str, str]]) -> dict[str, Patch]:
     """New step id -> its vN patch: by step id, then by subject; each vN patch once."""
     by_id = {p.step: p for p in prev.patches if p.step}
     by_subject = {p.subject: p for p in prev.patches}
-    taken, result = set(), {}
-    for step_id, _ in steps:
-        p = by_id.get(step_id)
-        if p is not None:
-            result[step_id] = p
-            taken.add(p.number)
-    for step_id, subject in steps:
-        p = by_subject.get(subject)
-        if step_id not in result and p is not None and p.number not in taken:
-            result[step_id] = p
-            taken.add(p.number)
+    result = {}
+    for index, by in ((by_id, 0), (by_subject, 1)):
+        for step in steps:
+            p = index.get(step[by])
+            if step[0] not in result and p is not None and p not in result.values():
+                result[step[0]] = p
     return result
