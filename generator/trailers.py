@@ -139,17 +139,10 @@ def _body(msg) -> str:
 
 
 def _written_tags(body: str) -> list[Trailer]:
-    """Tags in the reply's own text: not in quoted lines, not after the signature."""
-    tags = []
-    for line in body.splitlines():
-        if line.rstrip() == '--':
-            break
-        if line.lstrip().startswith('>'):
-            continue
-        tag = parse_line(line.strip())
-        if tag:
-            tags.append(tag)
-    return tags
+    """Tags in the reply's own text: not in quoted lines (no tag starts with >),
+    not after the signature."""
+    own = itertools.takewhile(lambda line: line.rstrip() != '--', body.splitlines())
+    return [t for t in map(parse_line, map(str.strip, own)) if t]
 
 
 def read_thread(path: pathlib.Path, known: dict[str, str], subjects: dict[str, str],
