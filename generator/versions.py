@@ -36,15 +36,6 @@ class Carried:
     cover_tags: list = dataclasses.field(default_factory=list)   # given on the cover letter
 
 
-def _range_diff(work: pathlib.Path, spec: str, new: tuple[str, str]) -> tuple[str, str, str, str]:
-    with contextlib.ExitStack() as stack:
-        try:
-            base, tip, label = rangediff.previous_range(work, spec, stack, new[1])
-            return base, tip, label, rangediff.range_diff(work, (base, tip), new)
-        except gitrepo.GitError as err:
-            raise Failure(f'PREV={spec}: {str(err).splitlines()[0]}') from err
-
-
 def plan(spec: str, thread: pathlib.Path | None, keep_changed: bool, work: pathlib.Path,
          base: str, applied: list, author_email: str, version: int, log=print) -> Carried:
     """applied: the StepResults committed, in order (id, subject, commit)."""
@@ -53,7 +44,12 @@ def plan(spec: str, thread: pathlib.Path | None, keep_changed: bool, work: pathl
         raise Failure(f'PREV={spec} is v{prev.version}: the new version must be higher '
                       f'(V={version})')
     tip = applied[-1].commit if applied else base
-    old_base, old_tip, label, text = _range_diff(work, spec, (base, tip))
+    with contextlib.ExitStack() as stack:
+        try:
+            old_base, old_tip, label = rangediff.previous_range(work, spec, stack, tip)
+            text = rangediff.range_diff(work, (old_base, old_tip), (base, tip))
+        except gitrepo.GitError as err:
+            raise Failure(f'PREV={spec}: {str(err).splitlines()[0]}') from err
     pairs = {p.new: p for p in changes.parse(text) if p.new is not None}
     review = trailers.Thread({})
     if thread:
@@ -65,6 +61,7 @@ def plan(spec: str, thread: pathlib.Path | None, keep_changed: bool, work: pathl
             + (f'; {len(review.unmatched)} replies with tags match no patch: '
                + '; '.join(review.unmatched) if review.unmatched else ''))
     matched = previous.match(prev, [(r.id, r.subject) for r in applied])
+    cover_tags = review.tags.get(trailers.COVER, [])
     entries, tags = [], {}
     for number, r in enumerate(applied, 1):
         p = matched.get(r.id)
@@ -74,14 +71,11 @@ def plan(spec: str, thread: pathlib.Path | None, keep_changed: bool, work: pathl
             continue
         pair = pairs.get(number)
         status = changes.status(pair) if pair and pair.old == p.number else 'code changed'
-        given = trailers.merge(review.tags.get(prev.key(p), []),
-                               review.tags.get(trailers.COVER, []))
-        old_keys = {t.key() for t in p.tags}
-        every = trailers.merge(p.tags, given)
-        dropped = []
-        if status == 'code changed' and not keep_changed:
-            dropped = [t for t in every if t.name in VOUCHING]
+        every = trailers.merge(p.tags, review.tags.get(prev.key(p), []), cover_tags)
+        vouching_lost = status == 'code changed' and not keep_changed
+        dropped = [t for t in every if vouching_lost and t.name in VOUCHING]
         kept = [t for t in every if t not in dropped]
+        old_keys = {t.key() for t in p.tags}
         entries.append(changes.Entry(number, r.subject, status, p.number, kept, dropped,
                                      [t for t in kept if t.key() not in old_keys]))
         tags[r.id] = kept
@@ -89,8 +83,7 @@ def plan(spec: str, thread: pathlib.Path | None, keep_changed: bool, work: pathl
     for p in prev.patches:
         if p.number not in used:
             entries.append(changes.Entry(None, p.subject, 'dropped', p.number))
-    return Carried(prev, label, entries, tags, review.unmatched, (old_base, old_tip),
-                   review.tags.get(trailers.COVER, []))
+    return Carried(prev, label, entries, tags, review.unmatched, (old_base, old_tip), cover_tags)
 
 
 def rewrite(work: pathlib.Path, base: str, applied: list, tags: dict, author: str) -> None:
