@@ -22,6 +22,7 @@ import sys
 import time
 
 from generator.errors import Failure
+from generator.kernel_tree import git
 
 
 class Busy(Failure):
@@ -113,9 +114,5 @@ def clear_stale_git_locks(tree: pathlib.Path, work: pathlib.Path, branch: str) -
 
 
 def _git_path(tree: pathlib.Path, which: str) -> pathlib.Path | None:
-    import subprocess
-    proc = subprocess.run(['git', '-C', str(tree), 'rev-parse', which], capture_output=True,
-                          text=True)
-    if proc.returncode != 0:
-        return None
-    return (tree / proc.stdout.strip()).resolve()
+    found = git(tree, 'rev-parse', which, check=False)    # '' outside a repository
+    return (tree / found).resolve() if found else None
