@@ -8,12 +8,10 @@ inputs' date, not the run's.
 from __future__ import annotations
 
 import os
-import pathlib
 
 from generator.errors import Failure
 from generator.kernel_tree import git
-
-REPO = pathlib.Path(__file__).resolve().parent.parent
+from generator.manifest import REPO
 
 
 def epoch(work: pathlib.Path, base: str) -> int:
