@@ -61,9 +61,8 @@ def _parse_deb822(text: str) -> list[AptSource]:
             key, _, value = line.partition(':')
             key = key.strip().lower()
             fields[key] = value.strip()
-        if 'deb' not in fields.get('types', '').split():
-            continue
-        if fields.get('enabled', 'yes').lower() == 'no':
+        if 'deb' not in fields.get('types', '').split() or \
+                fields.get('enabled', 'yes').lower() == 'no':
             continue
         for uri in fields.get('uris', '').split():
             sources.append(AptSource(uri.rstrip('/'),
@@ -134,15 +133,8 @@ class Package:
 def _version_key(version: str) -> list:
     # Good enough for linux-source versions such as 6.12.117-1~deb12u1:
     # compare numeric runs numerically, '~' sorts before everything.
-    key = []
-    for part in re.findall(r'\d+|~|[A-Za-z]+|[.+-]', version):
-        if part.isdigit():
-            key.append((2, int(part)))
-        elif part == '~':
-            key.append((0, 0))
-        else:
-            key.append((1, part))
-    return key
+    return [(2, int(part)) if part.isdigit() else (0, 0) if part == '~' else (1, part)
+            for part in re.findall(r'\d+|~|[A-Za-z]+|[.+-]', version)]
 
 
 def find_package(packages_text: str, name: str) -> Package:
