@@ -95,21 +95,6 @@ def description(title: str, blurb: str, to: list[str], cc: list[str]) -> str:
     return text
 
 
-def write_branch(work: pathlib.Path, branch: str, cover: str, tracking: dict) -> None:
-    for key, value in (('b4-prep-cover-strategy', 'branch-description'),
-                       ('description', cover), ('b4-tracking', json.dumps(tracking))):
-        git(work, 'config', f'branch.{branch}.{key}', value)
-
-
-def tracking(version: int, change_id: str, base_ref: str, prefixes: list[str],
-             history: dict) -> dict:
-    series = {'revision': version, 'change-id': change_id, 'base-branch': base_ref,
-              'prefixes': list(prefixes)}
-    if history:
-        series['history'] = {k: list(v) for k, v in history.items()}
-    return {'series': series}
-
-
 def tag_previous(work: pathlib.Path, branch: str, version: int, title: str, base: str,
                  tip: str, change_id: str, who: tuple[str, str], when: int) -> str:
     """sent/<branch>-v<N> at vN's tip, for `b4 prep --compare-to vN`."""
@@ -132,8 +117,14 @@ def prepare(tree: pathlib.Path, work: pathlib.Path, branch: str, name: str, out:
     add_change_id(out / patches[0], change_id)
     base_ref = base_branch(tree, name, base)
     history = dict(prev.history) if prev else {}
-    write_branch(work, branch, description(title, blurb, to, cc),
-                 tracking(version, change_id, base_ref, prefixes, history))
+    tracking = {'revision': version, 'change-id': change_id, 'base-branch': base_ref,
+                'prefixes': list(prefixes)}
+    if history:
+        tracking['history'] = {k: list(v) for k, v in history.items()}
+    for key, value in (('b4-prep-cover-strategy', 'branch-description'),
+                       ('description', description(title, blurb, to, cc)),
+                       ('b4-tracking', json.dumps({'series': tracking}))):
+        git(work, 'config', f'branch.{branch}.{key}', value)
     tag = ''
     if prev:
         tag = tag_previous(work, branch, prev.version, prev.cover_title or title,
