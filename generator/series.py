@@ -57,7 +57,7 @@ def author_of(tree: pathlib.Path, override: str | None, log=print) -> tuple[str,
 
 
 def map_inventory(entries: list[inventory.Entry], manifest: Manifest,
-                  absent: dict[str, list[str]] | None = None) -> tuple[dict, list]:
+                  absent: dict[str, list[str]]) -> tuple[dict, list]:
     """entry -> ('step', id) or ('kept', reason); and the entries nothing covers.
 
     absent maps the id of a step the tree lacks to what it lacks: such a
@@ -66,7 +66,6 @@ def map_inventory(entries: list[inventory.Entry], manifest: Manifest,
     file, another inside io-pgtable-arm.c).  An entry that only absent
     steps cover stops generation: a probe is then wrong.
     """
-    absent = absent or {}
     mapping, uncovered = {}, []
     for entry in entries:
         covering = [s for s in manifest.steps if s.covers_entry(entry.file, entry.function)]
@@ -86,14 +85,13 @@ def map_inventory(entries: list[inventory.Entry], manifest: Manifest,
 
 
 def _commit(work: pathlib.Path, step: Step, files: list[str], who: tuple[str, str],
-            trailers: list[str] = (), date: str | None = None) -> str:
+            trailers: list[str], date: str) -> str:
     name, email = who
     tags = ''.join(f'{t}\n' for t in trailers)
     message = f'{step.subject}\n\n{step.body.strip()}\n\n{tags}Signed-off-by: {name} <{email}>\n'
-    env = dict(os.environ, GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email,
-               GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email)
-    if date:    # the same input gives the same commit ids (generator/stamp.py)
-        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    # The date: the same input gives the same commit ids (generator/stamp.py).
+    env = dict(os.environ, GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email, GIT_AUTHOR_DATE=date,
+               GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email, GIT_COMMITTER_DATE=date)
     git(work, 'add', '-f', '-A', '--', *files)
     git(work, 'commit', '-q', '--no-verify', '-F', '-', env=env, input=message)
     return git(work, 'rev-parse', 'HEAD')
@@ -119,16 +117,15 @@ def _design(manifest: Manifest, results: list[StepResult]) -> str:
             # An item of the group describes steps only some trees get.
             texts = [group.get('text', '')] + [item['text'] for item in group.get('item', ())
                                                if applied & set(item.get('when', ()))]
-            sections.append({'title': group['title'],
-                             'text': '\n'.join(t.strip('\n') for t in texts if t.strip('\n')),
-                             'first': number, 'last': number})
+            sections.append((group['title'],
+                             '\n'.join(t.strip('\n') for t in texts if t.strip('\n')), []))
             opening = None
-        sections[-1]['last'] = number
+        sections[-1][2].append(number)
     blocks = []
-    for sec in sections:
-        span = (f'patch {sec["first"]}' if sec['first'] == sec['last']
-                else f'patches {sec["first"]}-{sec["last"]}')
-        blocks.append('\n'.join(filter(None, [f'{sec["title"]} ({span}):', sec['text']])))
+    for title, text, numbers in sections:
+        span = (f'patch {numbers[0]}' if len(numbers) == 1
+                else f'patches {numbers[0]}-{numbers[-1]}')
+        blocks.append('\n'.join(filter(None, [f'{title} ({span}):', text])))
     return '\n\n'.join(blocks)
 
 
@@ -162,13 +159,11 @@ STALE_RESULTS = ('report.md', 'report.html', 'check.json', 'logs', 'boot', 'benc
 
 
 def _format_patch(work: pathlib.Path, base: str, out: pathlib.Path, version: int,
-                  who: tuple[str, str], prefixes: tuple[str, ...] = (),
-                  date: str | None = None) -> list[str]:
+                  who: tuple[str, str], prefixes: tuple[str, ...], date: str) -> list[str]:
     """The patches of base..HEAD, written into out (a new, empty staging directory)."""
     # The cover letter is from the committer: the series' author too.
-    env = dict(os.environ, GIT_COMMITTER_NAME=who[0], GIT_COMMITTER_EMAIL=who[1])
-    if date:
-        env['GIT_COMMITTER_DATE'] = date
+    env = dict(os.environ, GIT_COMMITTER_NAME=who[0], GIT_COMMITTER_EMAIL=who[1],
+               GIT_COMMITTER_DATE=date)
     names = git(work, 'format-patch', '--cover-letter', f'--base={base}', f'-v{version}',
                 f'--subject-prefix={" ".join(("PATCH",) + tuple(prefixes))}',
                 # b4's cover letter is the branch description: not git's blurb.
@@ -335,10 +330,8 @@ def _publish(opts: Options, setup: Setup, plan: Plan, results: list[StepResult],
             b4 = b4prep.prepare(opts.tree, opts.work, setup.branch, manifest.name, stage,
                                 patches, manifest.title, blurb, opts.version, base, who,
                                 list(manifest.prefixes), carried, setup.when, log)
-        summary = _summary(opts, setup, plan, results)
-        if carried:
-            summary.review = versions.summary(carried, opts.version)
-        summary.b4 = b4
+        review = versions.summary(carried, opts.version) if carried else None
+        summary = _summary(opts, setup, plan, results, review, b4)
         seriesfile.store(stage, summary)
         outdir.publish(stage, setup.out, lambda old: _replaced(old.name, opts.version))
     finally:
@@ -355,8 +348,8 @@ def _replaced(name: str, version: int) -> bool:
                (f'v{version}-*.patch', seriesfile.NAME, *STALE_RESULTS))
 
 
-def _summary(opts: Options, setup: Setup, plan: Plan,
-             results: list[StepResult]) -> seriesfile.Summary:
+def _summary(opts: Options, setup: Setup, plan: Plan, results: list[StepResult],
+             review: dict | None, b4: dict | None) -> seriesfile.Summary:
     mapping = plan.mapping
     return seriesfile.Summary(
         series=setup.manifest.name, version=opts.version,
@@ -367,4 +360,4 @@ def _summary(opts: Options, setup: Setup, plan: Plan,
                         else None, kept=mapping[e][1] if mapping[e][0] == 'kept' else None)
                    for e in plan.entries],
         unconverted=[u.as_dict() for u in plan.unconverted],
-        seconds=round(time.monotonic() - setup.started, 1))
+        seconds=round(time.monotonic() - setup.started, 1), review=review, b4=b4)
