@@ -91,7 +91,3 @@ def publish(stage: pathlib.Path, out: pathlib.Path, replaced) -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     if old.exists():
         shutil.rmtree(old, ignore_errors=True)
-
-
-def discard(stage: pathlib.Path) -> None:
-    shutil.rmtree(stage, ignore_errors=True)

@@ -5,6 +5,7 @@ import fnmatch
 import os
 import pathlib
 import re
+import shutil
 import time
 
 from generator import (b4prep, fixes, inventory, kernel_tree, manifest as manifest_mod,
@@ -335,7 +336,7 @@ def _publish(opts: Options, setup: Setup, plan: Plan, results: list[StepResult],
         seriesfile.store(stage, summary)
         outdir.publish(stage, setup.out, lambda old: _replaced(old.name, opts.version))
     finally:
-        outdir.discard(stage)
+        shutil.rmtree(stage, ignore_errors=True)     # gone if published
     return summary
 
 
